@@ -1,0 +1,112 @@
+"""The `sezkg` command line: parse arguments, call the library, print, exit.
+
+Exit codes a script can trust: 0 ok, 1 violations found, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, SezkgError, UsageError
+from .export import FORMATS, export, serialize
+from .load import load
+from .render import validation_json, validation_text
+from .report import build_report
+from .resources import default_files
+from .validate import validate
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", action="append", type=Path, metavar="PATH",
+        help="TriG file or folder to load instead of the bundled data/ (repeatable)",
+    )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sezkg", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"sezkg {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    report = verbs.add_parser("report", help="load, validate and export the KG into one folder (the main job)")
+    report.add_argument("--out", type=Path, default=Path("sezkg-report"), help="report folder (default: ./sezkg-report)")
+    _data_option(report)
+
+    val = verbs.add_parser("validate", help="check the KG against the SHACL shapes and the violation queries")
+    val.add_argument("--format", choices=("text", "json"), default="text")
+    _data_option(val)
+
+    exp = verbs.add_parser("export", help="write the whole KG (or one graph) in an RDF format")
+    exp.add_argument("--format", required=True, choices=sorted(FORMATS))
+    exp.add_argument("--output", type=Path, help="file to write (atomically); stdout when absent")
+    exp.add_argument("--graph", metavar="IRI", help="export only this named graph")
+    _data_option(exp)
+
+    graphs = verbs.add_parser("graphs", help="list the named graphs with their quad counts and files")
+    _data_option(graphs)
+    return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    result = build_report(args.out, data=args.data, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    if not result.validation.conforms:
+        print(validation_text(result.validation), file=sys.stderr)
+    print(f"report written to {result.folder}")
+    return EXIT_OK if result.validation.conforms else EXIT_VIOLATIONS
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    kg = load(data=args.data)
+    report = validate(kg)
+    sys.stdout.write(validation_json(report) if args.format == "json" else validation_text(report))
+    return EXIT_OK if report.conforms else EXIT_VIOLATIONS
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    kg = load(data=args.data)
+    if args.output is None:
+        sys.stdout.buffer.write(serialize(kg, args.format, args.graph))
+        sys.stdout.flush()
+    else:
+        size = export(kg, args.format, args.output, args.graph)
+        print(f"wrote {size:,} bytes to {args.output}", file=sys.stderr)
+    if args.graph is None and not FORMATS[args.format].keeps_graphs:
+        print(f"note: {args.format} holds no graph names; this is the union of "
+              f"{len(kg.graph_names())} graphs (use trig, nquads or jsonld to keep sources)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_graphs(args: argparse.Namespace) -> int:
+    kg = load(data=args.data)
+    root = default_files().ontology.parent
+    for graph in kg.graph_names():
+        count = len(kg.sorted_quads(graph))
+        paths = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in kg.files_of_graph(graph))
+        print(f"{graph}\t{count}\t{paths}")
+    return EXIT_OK
+
+
+COMMANDS = {"report": _cmd_report, "validate": _cmd_validate, "export": _cmd_export, "graphs": _cmd_graphs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.verb](args)
+    except InputError as exc:
+        print(f"sezkg: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (UsageError, SezkgError) as exc:
+        print(f"sezkg: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

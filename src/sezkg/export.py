@@ -1,0 +1,99 @@
+"""Serialise the knowledge graph: deterministic bytes, written atomically.
+
+Dataset formats (TriG, N-Quads, JSON-LD) keep every named graph, so "who says so" survives.
+Graph formats (Turtle, N-Triples, RDF/XML) hold no graph names: they take one graph
+(`graph=`) or, by default, the union of all graphs with duplicates merged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UsageError
+from .load import KnowledgeGraph
+from .namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    rdf_format: ox.RdfFormat
+    extension: str
+    keeps_graphs: bool
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("trig", ox.RdfFormat.TRIG, "trig", True),
+        ExportFormat("nquads", ox.RdfFormat.N_QUADS, "nq", True),
+        ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "jsonld", True),
+        ExportFormat("turtle", ox.RdfFormat.TURTLE, "ttl", False),
+        ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "nt", False),
+        ExportFormat("xml", ox.RdfFormat.RDF_XML, "rdf", False),
+    )
+}
+
+
+def export_format(name: str) -> ExportFormat:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown export format {name!r}; choose one of {', '.join(FORMATS)}") from None
+
+
+def serialize(kg: KnowledgeGraph, fmt: str, graph: str | None = None) -> bytes:
+    """The KG (or one named graph) in a format, as the same bytes on every run."""
+    spec = export_format(fmt)
+    if graph is not None and graph not in kg.graph_names():
+        raise UsageError(f"no named graph {graph!r} in the knowledge graph")
+    quads = kg.sorted_quads(graph)
+    prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    if spec.keeps_graphs and graph is None:
+        return ox.serialize(quads, format=spec.rdf_format, prefixes=prefixes)
+    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if spec.keeps_graphs:
+        # One graph asked of a dataset format: keep its name.
+        name = ox.NamedNode(graph)
+        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples],
+                            format=spec.rdf_format, prefixes=prefixes)
+    return ox.serialize(triples, format=spec.rdf_format, prefixes=prefixes)
+
+
+def write_atomic(path: Path | str, data: bytes) -> None:
+    """Write bytes to a file so that readers see the old file or the new one, never a part.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk and renamed over
+    the target; on any failure the temporary file is removed and the target is untouched.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def export(kg: KnowledgeGraph, fmt: str, output: Path | str, graph: str | None = None) -> int:
+    """Serialise and write atomically; returns the number of bytes written."""
+    data = serialize(kg, fmt, graph)
+    write_atomic(output, data)
+    return len(data)
