@@ -87,7 +87,7 @@ class Bench:
     notes: list[str] = field(default_factory=list)
     previous: dict[tuple[str, str], float] = field(default_factory=dict)  # (step, side) -> s
 
-    def time(self, step: str, side: str, fn: Callable[[], Any], repeats: int, scaled: bool) -> tuple[str, Any]:
+    def measure(self, step: str, side: str, fn: Callable[[], Any], repeats: int, scaled: bool) -> tuple[float | str, Any]:
         """Best of `repeats` runs: the time as text (or why there is none) and the result."""
         key = (step, side)
         if scaled and self.previous.get(key, 0.0) > self.budget / 10:
@@ -106,14 +106,15 @@ class Bench:
             best = min(best, time.perf_counter() - start)
         if scaled:
             self.previous[key] = best
-        return f"{best:.3f}", result
+        return best, result
 
-    def add(self, dataset: str, triples: int, step: str, ours: str, naive: str) -> None:
-        try:
-            ratio = f"{float(naive) / float(ours):.1f}x"
-        except ValueError:
-            ratio = "-"
-        self.rows.append((dataset, f"{triples:,}", step, ours, naive, ratio))
+    def add(self, dataset: str, triples: int, step: str, ours: float | str, naive: float | str) -> None:
+        ratio = f"{naive / ours:,.1f}x" if isinstance(ours, float) and isinstance(naive, float) and ours > 0 else "-"
+        self.rows.append((dataset, f"{triples:,}", step, seconds(ours), seconds(naive), ratio))
+
+
+def seconds(t: float | str) -> str:
+    return t if isinstance(t, str) else f"{t:.2f}" if t >= 10 else f"{t:.4f}"
 
 
 def concepts(files: KGFiles) -> tuple[list[str], list[str]]:
@@ -145,7 +146,7 @@ def write_synthetic(folder: Path, target: int, files: KGFiles, seed: int = 20261
             f'GRAPH src:{s} {{\n  src:{s} a sez:Source ; rdfs:label "Synthetic source {g}"@en ;\n'
             f'    dcterms:issued "{rng.randint(1995, 2025)}"^^xsd:gYear ; dcterms:creator orgid:o{s}-0{ref} .\n}}')
         zones, orgs = (regions if g == 0 else []), []
-        written += 5 + (1 if g else 0)
+        written += 4 + (1 if g else 0)
         for z in range(ZONES_PER_GRAPH):
             zid, picked = f"z{s}-{z}", rng.sample(sectors, rng.randint(1, 3))
             company = rng.random() < 0.9  # one zone in ten has no management company
@@ -156,7 +157,7 @@ def write_synthetic(folder: Path, target: int, files: KGFiles, seed: int = 20261
                 f'    sez:areaHectares "{rng.randint(50, 30000)}"^^xsd:decimal ;\n'
                 + (f"    sez:managementCompany orgid:mc-{zid} ;\n" if company else "")
                 + f'    rdfs:comment "Synthetic zone {zid}."@en .')
-            written += 8 + len(picked) + company
+            written += 7 + len(picked) + company
             if company:
                 orgs.append(f'orgid:mc-{zid} a sez:ManagementCompany ; rdfs:label "Management company of {zid}"@en ;'
                             " sez:basedInCountry region:kazakhstan .")
@@ -189,8 +190,8 @@ def naive_load(files: KGFiles, data: list[Path]) -> rdflib.Dataset:
 
 def run_dataset(bench: Bench, name: str, files: KGFiles, data: list[Path], repeats: int, scaled: bool) -> None:
     """Every step on one dataset, sezkg and naive side by side."""
-    ours, kg = bench.time("load", "sezkg", lambda: sezkg.load(files, data=data), repeats, scaled)
-    naive, ds = bench.time("load", "naive", lambda: naive_load(files, data), repeats, scaled)
+    ours, kg = bench.measure("load", "sezkg", lambda: sezkg.load(files, data=data), repeats, scaled)
+    naive, ds = bench.measure("load", "naive", lambda: naive_load(files, data), repeats, scaled)
     if kg is None:
         bench.add(name, 0, "load", ours, naive)
         bench.notes.append(f"{name}: sezkg load did not run, so no other step did")
@@ -200,8 +201,8 @@ def run_dataset(bench: Bench, name: str, files: KGFiles, data: list[Path], repea
     bench.add(name, n, "load", ours, naive)
 
     def both(step: str, mine: Callable[[], Any], theirs: Callable[[rdflib.Dataset], Any]) -> tuple[Any, Any]:
-        t_ours, r_ours = bench.time(step, "sezkg", mine, repeats, scaled)
-        t_naive, r_naive = bench.time(step, "naive", lambda: theirs(ds), repeats, scaled) if ds is not None \
+        t_ours, r_ours = bench.measure(step, "sezkg", mine, repeats, scaled)
+        t_naive, r_naive = bench.measure(step, "naive", lambda: theirs(ds), repeats, scaled) if ds is not None \
             else ("skipped (no naive dataset)", None)
         bench.add(name, n, step, t_ours, t_naive)
         return r_ours, r_naive
@@ -213,7 +214,7 @@ def run_dataset(bench: Bench, name: str, files: KGFiles, data: list[Path], repea
     if shacl is not None and shacl[0]:
         bench.notes.append(f"{name}: sezkg found {len(shacl[0])} SHACL violations, e.g. {shacl[0][0].message}")
     gates = catalogue(files.queries)
-    t_gates, found = bench.time("violation queries", "sezkg", lambda: run_violation_queries(kg, gates), repeats, scaled)
+    t_gates, found = bench.measure("violation queries", "sezkg", lambda: run_violation_queries(kg, gates), repeats, scaled)
     bench.add(name, n, "validate: violation queries", t_gates, "-")
     if found is not None and found[0]:
         bench.notes.append(f"{name}: {len(found[0])} violation-query rows, e.g. {found[0][0].check}")
@@ -246,15 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"nproc {os.cpu_count()}; pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}, "
           f"pyshacl {pyshacl.__version__}; budget {args.budget_seconds:.0f} s per step")
     bench = Bench(args.budget_seconds)
+    ontology_triples = sum(f.quads for f in sezkg.load(files).files if f.kind == "ontology")
     run_dataset(bench, "real data", files, data_paths([files.data]), 1 if args.quick else 3, scaled=False)
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="sezkg-bench-") as tmp:
-            write_synthetic(Path(tmp), size, files)
+            write_synthetic(Path(tmp), size - ontology_triples, files)
             repeats = 3 if size <= 10_000 and not args.quick else 1
             run_dataset(bench, f"synthetic ~{size:,}", files, data_paths([Path(tmp)]), repeats, scaled=True)
         gc.collect()
+        sys.stdout.flush()
         print(f"... done ~{size:,} triples", file=sys.stderr, flush=True)
-    print()
+    print(flush=True)
     print_table(bench)
     for note in bench.notes:
         print(f"note: {note}")

@@ -10,6 +10,8 @@ from rdflib.term import Node
 
 from .load import KnowledgeGraph
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.NamedNode):
@@ -18,6 +20,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)  # RDF 1.1: a simple literal is an xsd:string; rdflib keeps it untyped
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

@@ -1,0 +1,66 @@
+"""Every entry point runs: the console script, `python -m sezkg`, and the main job."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, run_cli
+
+
+def test_console_script_is_installed():
+    exe = shutil.which("sezkg", path=str(Path(sys.executable).parent)) or shutil.which("sezkg")
+    assert exe, "the sezkg console script is not on PATH"
+    proc = subprocess.run([exe, "--version"], capture_output=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith(b"sezkg ")
+
+
+def test_usage_error_exits_2():
+    assert run_cli("export", "--format", "nonsense").returncode == 2
+    assert run_cli().returncode == 2
+
+
+def test_graphs_lists_sources_with_files():
+    out = run_cli("graphs", check=0).stdout.decode().splitlines()
+    rows = {line.split("\t")[0]: line.split("\t") for line in out}
+    assert rows["https://w3id.org/sezkg/source/gout-2025-box-1"][2].startswith("data/")
+    assert int(rows["https://w3id.org/sezkg/ontology"][1]) > 100
+
+
+def test_report_builds_and_replaces_its_folder(tmp_path):
+    out = tmp_path / "report"
+    proc = run_cli("report", "--out", str(out), check=0)
+    stderr = proc.stderr.decode()
+    for step in ("[1/3] load", "[2/3] validate: conforms", "[3/3] export"):
+        assert step in stderr
+    assert proc.stdout.decode().strip() == f"report written to {out}"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["conforms"] is True and summary["violations"] == 0
+    for name in summary["exports"]:
+        assert (out / name).stat().st_size > 1000
+    first = (out / "export" / "sezkg.nq").read_bytes()
+    (out / "stale.txt").write_text("from an earlier run")
+    run_cli("report", "--out", str(out), check=0)
+    assert not (out / "stale.txt").exists()
+    assert (out / "export" / "sezkg.nq").read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_report_with_violations_exits_1_and_still_writes(tmp_path):
+    out = tmp_path / "report"
+    bad = FIXTURES / "shapes" / "zone-without-area.trig"
+    proc = run_cli("report", "--out", str(out), "--data", str(bad), check=1)
+    assert b"A zone needs an area in hectares" in proc.stderr
+    assert json.loads((out / "summary.json").read_text())["violations"] == 1
+
+
+def test_report_on_broken_input_keeps_the_old_report(tmp_path):
+    out = tmp_path / "report"
+    run_cli("report", "--out", str(out), check=0)
+    before = (out / "summary.json").read_bytes()
+    run_cli("report", "--out", str(out), "--data", str(FIXTURES / "broken" / "syntax-error.trig"), check=2)
+    assert (out / "summary.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]

@@ -1,0 +1,166 @@
+"""The curated data: every zone and organisation the brief names, each in a source graph,
+and the brief's conflicting figures kept side by side."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+ZONE = "https://w3id.org/sezkg/id/zone/"
+ORG = "https://w3id.org/sezkg/id/org/"
+SRC = "https://w3id.org/sezkg/source/"
+PREFIXES = """PREFIX sez: <https://w3id.org/sezkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+
+# The 14 SEZs of the brief, section 1.2.
+ZONES = [
+    "astana-new-city", "almaty-g4-city", "turkistan-turan", "astana-technopolis", "saryarka",
+    "pavlodar", "qyzyljar", "chemical-park-taraz", "nipt", "almaty-park-of-innovative-technologies",
+    "ontustik", "khorgos-eastern-gate", "icbc-khorgos", "seaport-aktau",
+]
+
+# Every organisation the foundation issue lists, with the class the brief supports.
+ORGANISATIONS = {
+    "mid": "Ministry",
+    "kazakh-invest": "NationalDevelopmentInstitution",
+    "government-for-citizens": "StateCorporation",
+    "supreme-audit-chamber": "AuditBody",
+    "qazindustry": "ThinkTank",
+    "economic-research-institute": "ThinkTank",
+    "nazarbayev-university": "EducationInstitution",
+    "light-industry-and-service-college": "EducationInstitution",
+    "astana-solar": "Company",
+    "eurocopter-kazakhstan-engineering": "Company",
+    "general-electric": "Company",
+    "alstom": "Company",
+    "china-cosco-shipping": "ForeignCompany",
+    "china-merchants-group": "ForeignCompany",
+    "surbana-jurong": "Company",
+    "caspian-group": "Company",
+    "premier-palace": "Company",
+    "barcelona-llp": "Company",
+    "kazinvestbank": "Bank",
+    "akimat-astana": "LocalExecutiveBody",
+    **{f"management-company-{z}": "ManagementCompany" for z in ZONES},
+}
+
+
+def _values(kg, subject: str, predicate: str) -> set[tuple[str, str]]:
+    """(value, graph) pairs of one property of one subject."""
+    return {
+        (q.object.value, q.graph_name.value)
+        for q in kg.store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, None)
+    }
+
+
+SEZ = "https://w3id.org/sezkg/ontology#"
+
+
+def test_exactly_the_fourteen_zones(kg):
+    rows = kg.select(PREFIXES + "SELECT DISTINCT ?z WHERE { ?z a sez:SpecialEconomicZone }")
+    assert sorted(r["z"].value for r in rows) == sorted(ZONE + z for z in ZONES)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_zone_has_type_area_start_year_and_a_source(kg, zone):
+    iri = ZONE + zone
+    assert _values(kg, iri, SEZ + "zoneType")
+    assert _values(kg, iri, SEZ + "prioritySector")
+    areas = _values(kg, iri, SEZ + "areaHectares")
+    assert areas and all(float(value) > 0 for value, _ in areas)
+    starts = set().union(*(_values(kg, iri, SEZ + p) for p in ("establishedYear", "activeSinceYear", "underDevelopmentSinceYear")))
+    assert starts and all(1990 < int(year) < 2030 for year, _ in starts)
+    # Every statement about the zone sits in a described source graph.
+    graphs = {q.graph_name.value for q in kg.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)}
+    assert graphs and all(g.startswith(SRC) for g in graphs)
+    for graph in graphs:
+        assert kg.ask(PREFIXES + f"ASK {{ <{graph}> a sez:Source }}"), graph
+    mc = _values(kg, iri, SEZ + "managementCompany")
+    assert {value for value, _ in mc} == {ORG + f"management-company-{zone}"}
+    assert (ORG + f"management-company-{zone}", SRC + "gout-2025") in mc
+
+
+def test_zone_types_follow_the_brief_headings(kg):
+    rows = kg.select(PREFIXES + "SELECT ?z ?t WHERE { ?z sez:zoneType ?t }")
+    by_type: dict[str, set[str]] = {}
+    for r in rows:
+        by_type.setdefault(r["t"].value.rsplit("/", 1)[-1], set()).add(r["z"].value.removeprefix(ZONE))
+    assert by_type == {
+        "city": {"astana-new-city", "almaty-g4-city", "turkistan-turan"},
+        "industry": {"astana-technopolis", "saryarka", "pavlodar", "qyzyljar", "chemical-park-taraz", "nipt",
+                     "almaty-park-of-innovative-technologies", "ontustik"},
+        "trade-cross-border": {"khorgos-eastern-gate", "icbc-khorgos", "seaport-aktau"},
+    }
+
+
+def test_aifc_is_a_distinct_regime_not_an_sez(kg):
+    aifc = ZONE + "aifc"
+    types = {v for v, _ in _values(kg, aifc, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")}
+    assert SEZ + "InternationalFinancialCentre" in types
+    assert SEZ + "SpecialEconomicZone" not in types
+    assert _values(kg, aifc, "http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def test_astana_new_city_conflicting_figures_kept_in_their_own_sources(kg):
+    iri = ZONE + "astana-new-city"
+    assert _values(kg, iri, SEZ + "areaHectares") == {("15421", SRC + "gout-2025"), ("7600", SRC + "gout-2025-box-1")}
+    assert _values(kg, iri, SEZ + "establishedYear") == {("2001", SRC + "gout-2025"), ("2002", SRC + "gout-2025-box-1")}
+    assert _values(kg, iri, SEZ + "expiryYear") == {("2027", SRC + "gout-2025-box-1")}
+
+
+def test_khorgos_conflicting_areas_kept_in_their_own_sources(kg):
+    iri = ZONE + "khorgos-eastern-gate"
+    assert _values(kg, iri, SEZ + "areaHectares") == {("4592", SRC + "gout-2025"), ("4600", SRC + "gout-2025-box-3")}
+    assert _values(kg, iri, SEZ + "expiryYear") == {("2035", SRC + "gout-2025-box-3")}
+
+
+def test_boxes_are_parts_of_the_brief_with_their_references(kg):
+    rows = kg.select(PREFIXES + "SELECT ?box WHERE { ?box dcterms:isPartOf <%sgout-2025> }" % SRC)
+    assert sorted(r["box"].value for r in rows) == [f"{SRC}gout-2025-box-{n}" for n in range(1, 6)]
+    assert kg.ask(PREFIXES + f"ASK {{ <{SRC}gout-2025-box-3> dcterms:references <{SRC}sez-union-2017c> }}")
+    assert kg.ask(PREFIXES + f"ASK {{ <{SRC}gout-2025-box-5> dcterms:references <{SRC}sez-union-2017a> }}")
+
+
+@pytest.mark.parametrize("slug, cls", sorted(ORGANISATIONS.items()))
+def test_organisation_is_typed_labelled_and_sourced(kg, slug, cls):
+    iri = ORG + slug
+    assert kg.ask(PREFIXES + f"ASK {{ <{iri}> a sez:{cls} }}"), f"{slug} is not a sez:{cls}"
+    labels = _values(kg, iri, "http://www.w3.org/2000/01/rdf-schema#label")
+    assert labels and all(g.startswith(SRC) for _, g in labels)
+
+
+def test_cosco_and_china_merchants_are_chinese_state_owned(kg):
+    for slug in ("china-cosco-shipping", "china-merchants-group"):
+        assert kg.ask(PREFIXES + f"ASK {{ <{ORG}{slug}> a sez:StateOwnedEnterprise ; sez:basedInCountry <https://w3id.org/sezkg/id/region/china> }}")
+
+
+def test_every_reference_of_the_brief_is_a_described_source(kg):
+    rows = kg.select(PREFIXES + f"""
+        SELECT ?ref ?title ?creator ?url WHERE {{
+          GRAPH <{SRC}gout-2025> {{ <{SRC}gout-2025> dcterms:references ?ref }}
+          FILTER NOT EXISTS {{ ?ref dcterms:isPartOf ?whole }}
+          OPTIONAL {{ ?ref dcterms:title ?title }} OPTIONAL {{ ?ref dcterms:creator ?creator }}
+          OPTIONAL {{ ?ref schema:url ?url }}
+        }}""")
+    refs = {r["ref"].value for r in rows}
+    assert len(refs) == 22  # the brief's reference list, its two WTO entries merged
+    for r in rows:
+        assert "title" in r and "creator" in r and "url" in r, r["ref"]
+
+
+def test_the_brief_itself_is_described(kg):
+    brief = SRC + "gout-2025"
+    assert _values(kg, brief, "http://purl.org/dc/terms/creator") == {("https://w3id.org/sezkg/id/person/victor-gout", brief)}
+    assert ("2025", brief) in _values(kg, brief, "http://purl.org/dc/terms/issued")
+
+
+def test_every_data_graph_is_a_source_graph(kg):
+    for graph in kg.graph_names():
+        if graph in ("https://w3id.org/sezkg/ontology", "https://w3id.org/sezkg/scheme"):
+            continue
+        assert graph.startswith(SRC)
+        assert kg.ask(PREFIXES + f"ASK {{ <{graph}> a sez:Source ; rdfs:label ?l }}"), graph
