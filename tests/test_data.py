@@ -164,3 +164,21 @@ def test_every_data_graph_is_a_source_graph(kg):
             continue
         assert graph.startswith(SRC)
         assert kg.ask(PREFIXES + f"ASK {{ <{graph}> a sez:Source ; rdfs:label ?l }}"), graph
+
+
+def test_name_changes_are_change_events_with_their_sources(kg):
+    rows = kg.select(PREFIXES + """
+        SELECT ?g ?from ?to WHERE { GRAPH ?g {
+          ?e a org:ChangeEvent ; org:originalOrganization ?from ; org:resultingOrganization ?to } }""")
+    got = {(r["g"].value.removeprefix(SRC), r["from"].value.removeprefix(ORG), r["to"].value.removeprefix(ORG)) for r in rows}
+    assert got == {
+        ("inbusiness-ministry-reorganisation", "ministry-for-investment-and-development",
+         "ministry-of-industry-and-infrastructural-development"),
+        ("mir24-2023-09-02", "ministry-of-industry-and-infrastructural-development", "ministry-of-industry-and-construction"),
+        ("mir24-2023-09-02", "ministry-of-industry-and-infrastructural-development", "ministry-of-transport"),
+        ("kazinform-2022-04-15", "accounts-committee", "supreme-audit-chamber"),
+    }
+    # Each of those sources describes itself: title, publisher, address.
+    for graph in {g for g, _, _ in got}:
+        assert kg.ask(PREFIXES + f"""ASK {{ GRAPH <{SRC}{graph}> {{
+            <{SRC}{graph}> a sez:Source ; dcterms:title ?t ; dcterms:publisher ?p ; schema:url ?u }} }}""")
