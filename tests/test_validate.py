@@ -36,12 +36,16 @@ def test_every_shape_constraint_has_a_message(kg_files):
 
     shapes = Graph().parse(kg_files.shapes)
     constraint_keys = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.node, SH.hasValue, SH["not"],
-                       SH["or"], SH.nodeKind, SH.minExclusive, SH.languageIn, SH.uniqueLang}
+                       SH["or"], SH.xone, SH.nodeKind, SH.minExclusive, SH.minInclusive, SH.maxInclusive,
+                       SH.lessThan, SH.lessThanOrEquals, SH.languageIn, SH.uniqueLang}
     constrained = {s for s, p, _ in shapes if p in constraint_keys}
+    # A SPARQL constraint carries its message on the constraint node itself.
+    constrained |= set(shapes.objects(None, SH.sparql))
     # Shapes nested in sh:or lists and sh:not targets are parts of a constraint with a message higher up.
     nested = {o for s, p, o in shapes if p == SH["not"]}
-    for lst in shapes.objects(None, SH["or"]):
-        nested.update(shapes.items(lst))
+    for combinator in (SH["or"], SH.xone):
+        for lst in shapes.objects(None, combinator):
+            nested.update(shapes.items(lst))
     missing = [s for s in constrained - nested if (s, SH.message, None) not in shapes]
     assert missing == []
 

@@ -34,6 +34,7 @@ class SEZ(DefinedNamespace):
     CityOfRepublicanSignificance: URIRef
     Company: URIRef
     Country: URIRef
+    Decree: URIRef
     EconomicRegime: URIRef
     EducationInstitution: URIRef
     Finding: URIRef
@@ -46,6 +47,7 @@ class SEZ(DefinedNamespace):
     InternationalFinancialCentre: URIRef
     InternationalOrganisation: URIRef
     Investment: URIRef
+    Law: URIRef
     LegalAct: URIRef
     LocalExecutiveBody: URIRef
     ManagementCompany: URIRef
@@ -60,8 +62,10 @@ class SEZ(DefinedNamespace):
     PrivateCompany: URIRef
     QuasiStateCompany: URIRef
     Recommendation: URIRef
+    RegimeRule: URIRef
     Region: URIRef
     ResidencyRule: URIRef
+    Rule: URIRef
     Source: URIRef
     SpecialEconomicZone: URIRef
     StateCorporation: URIRef
@@ -70,11 +74,13 @@ class SEZ(DefinedNamespace):
     actNumber: URIRef
     activeSinceYear: URIRef
     amends: URIRef
+    appliesToZone: URIRef
     areaHectares: URIRef
     basedInCountry: URIRef
     bound: URIRef
     concernsOrganisation: URIRef
     concernsZone: URIRef
+    durationYears: URIRef
     establishedYear: URIRef
     expiryYear: URIRef
     findingCategory: URIRef
@@ -91,7 +97,11 @@ class SEZ(DefinedNamespace):
     managementCompany: URIRef
     managesZone: URIRef
     mandateHolder: URIRef
+    maxInvestmentMci: URIRef
+    maxInvestmentUsdApprox: URIRef
     measure: URIRef
+    minInvestmentMci: URIRef
+    minPriorityIncomeSharePercent: URIRef
     notPerformed: URIRef
     observedSubject: URIRef
     owned: URIRef
@@ -101,11 +111,17 @@ class SEZ(DefinedNamespace):
     periodEnd: URIRef
     periodStart: URIRef
     prioritySector: URIRef
+    rateInZone: URIRef
+    rateOutsideZone: URIRef
+    rateOutsideZoneMax: URIRef
+    rateOutsideZoneMin: URIRef
+    rateUnit: URIRef
     referenceDate: URIRef
     scopeZone: URIRef
     sharePercent: URIRef
     startYear: URIRef
     statement: URIRef
+    tierCode: URIRef
     underDevelopmentSinceYear: URIRef
     unit: URIRef
     validFrom: URIRef
