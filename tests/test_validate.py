@@ -99,3 +99,13 @@ def test_cli_validate_exit_codes(tmp_path):
     as_json = json.loads(run_cli("validate", "--format", "json", "--data", str(bad), check=1).stdout)
     assert as_json["conforms"] is False
     assert [v["value"] for v in as_json["violations"]] == ["-3"]
+
+
+def test_recursive_shape_is_an_error_not_a_pass():
+    from sezkg.errors import InputError
+
+    kg = sezkg.load(data=[FIXTURES / "recursion" / "cycle.trig"])
+    with pytest.raises(InputError) as info:
+        run_shacl(kg, FIXTURES / "recursion" / "recursive-shapes.ttl")
+    assert "recursive SHACL shape" in str(info.value)
+    assert info.value.path.name == "recursive-shapes.ttl"

@@ -4,7 +4,14 @@ Header lines, before the query proper:
 
     # title: Undocumented ontology terms
     # question: Which sez: terms lack an English label, a comment or rdfs:isDefinedBy?
-    # param: zone iri - the zone to ask about (optional, default: every zone)
+    # param: zone iri - the zone to ask about
+    # param: date date = 2024-01-01 - the day the answer holds on
+
+A parameter is bound where the query body holds `VALUES ?name { UNDEF }` (exactly once): the
+runner puts the value there as an RDF term written by pyoxigraph (an IRI checked as an IRI, a
+literal escaped as a literal), so no value can change the query's text beyond that one term.
+Left unbound, `UNDEF` makes the query run for every value, so each file is plain SPARQL that
+runs as it stands on any endpoint.
 
 Files named `*-violation.rq` are quality gates (ODK convention): on valid data they return
 no rows, and `sezkg validate` fails when one does.
@@ -16,11 +23,49 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+import pyoxigraph as ox
+
+from .errors import InputError, UsageError
 from .load import KnowledgeGraph
 from .resources import default_files
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = {
+    "iri": None,
+    "string": None,
+    "date": XSD + "date",
+    "gyear": XSD + "gYear",
+    "integer": XSD + "integer",
+    "decimal": XSD + "decimal",
+    "boolean": XSD + "boolean",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+    doc: str = ""
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """The value as an RDF term of this parameter's type; UsageError when it is not one."""
+        try:
+            if self.type == "iri":
+                node = ox.NamedNode(value)
+                if ":" not in value or any(c in value for c in ' <>"{}|\\^`'):
+                    raise ValueError("not an absolute IRI")
+                return node
+            if self.type == "string":
+                return ox.Literal(value)
+            literal = ox.Literal(value, datatype=ox.NamedNode(PARAM_TYPES[self.type]))
+            if not _valid_literal(literal):
+                raise ValueError(f"not a valid {self.type}")
+            return literal
+        except ValueError as exc:
+            raise UsageError(f"parameter {self.name!r} takes {self.type}: {value!r} is {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -30,19 +75,40 @@ class Query:
     question: str
     text: str
     path: Path
-    params: tuple[str, ...] = field(default=())
+    params: tuple[Param, ...] = field(default=())
 
     @property
     def is_violation(self) -> bool:
         return self.name.endswith("-violation")
 
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise UsageError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
+
+    def bind(self, values: dict[str, str] | None = None) -> str:
+        """The query text with each given (or defaulted) parameter bound to its RDF term."""
+        values = dict(values or {})
+        for name in values:
+            self.param(name)
+        text = self.text
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                continue
+            term = p.term(raw)
+            text = _values_slot(p.name).sub(lambda _m, t=term: f"VALUES ?{p.name} {{ {t} }}", text, count=1)
+        return text
+
 
 def read_query(path: Path) -> Query:
     text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
     fields: dict[str, list[str]] = {"title": [], "question": [], "param": []}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
+    for line in header:
         match = _HEADER.match(line)
         if match:
             fields[match.group(1)].append(match.group(2))
@@ -50,14 +116,49 @@ def read_query(path: Path) -> Query:
         raise InputError(path, "query file has no '# title:' header line", 1)
     if not fields["question"]:
         raise InputError(path, "query file has no '# question:' header line", 1)
+    params = []
+    for number, line in enumerate(header, start=1):
+        match = _HEADER.match(line)
+        if not match or match.group(1) != "param":
+            continue
+        spec = _PARAM.match(match.group(2))
+        if not spec or spec.group("type") not in PARAM_TYPES:
+            raise InputError(path, f"bad parameter line (want 'name type [= default] - doc', "
+                                   f"type one of {', '.join(PARAM_TYPES)}): {match.group(2)}", number)
+        param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "")
+        slots = len(_values_slot(param.name).findall(text))
+        if slots != 1:
+            raise InputError(path, f"parameter {param.name!r} needs exactly one 'VALUES ?{param.name} {{ UNDEF }}' "
+                                   f"in the query body (found {slots})", number)
+        if param.default is not None:
+            param.term(param.default)
+        params.append(param)
     return Query(
         name=path.stem,
         title=fields["title"][0],
         question=" ".join(fields["question"]),
         text=text,
         path=path,
-        params=tuple(fields["param"]),
+        params=tuple(params),
     )
+
+
+def _values_slot(name: str) -> re.Pattern[str]:
+    return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{\s*UNDEF\s*\}")
+
+
+def _valid_literal(literal: ox.Literal) -> bool:
+    """Whether a typed literal is well formed (pyoxigraph accepts ill-typed ones as they are)."""
+    return _LEXICAL[literal.datatype.value].fullmatch(literal.value) is not None
+
+
+_LEXICAL = {
+    XSD + "date": re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?"),
+    XSD + "gYear": re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
+    XSD + "integer": re.compile(r"[+-]?\d+"),
+    XSD + "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    XSD + "boolean": re.compile(r"true|false|1|0"),
+}
 
 
 def catalogue(folder: Path | None = None) -> dict[str, Query]:
@@ -66,8 +167,8 @@ def catalogue(folder: Path | None = None) -> dict[str, Query]:
     return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
 
 
-def run_select(kg: KnowledgeGraph, query: Query) -> list[dict[str, object]]:
+def run_select(kg: KnowledgeGraph, query: Query, params: dict[str, str] | None = None) -> list[dict[str, object]]:
     try:
-        return kg.select(query.text)
+        return kg.select(query.bind(params))
     except SyntaxError as exc:
         raise InputError(query.path, f"SPARQL syntax error: {exc}") from None

@@ -82,6 +82,7 @@ class SEZ(DefinedNamespace):
     concernsZone: URIRef
     durationYears: URIRef
     establishedYear: URIRef
+    exceptZone: URIRef
     expiryYear: URIRef
     findingCategory: URIRef
     governanceFunction: URIRef

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
+from pyshacl.errors import ShapeRecursionWarning
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
@@ -53,30 +55,34 @@ class ValidationReport:
         return grouped
 
 
-class _RecursionWatch(logging.Handler):
-    """pyshacl reports a recursive shape as a log warning and carries on; we make it an error."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if "recurs" in text.lower():
-            self.messages.append(text)
-
-
 @contextmanager
-def _watch_recursion(shapes_path: Path) -> Iterator[None]:
-    watch = _RecursionWatch()
+def _refuse_recursion(shapes_path: Path) -> Iterator[None]:
+    """pyshacl meets a recursive shape with a warning and a silent pass; we make it an error.
+
+    It warns through `warnings` (ShapeRecursionWarning) and, in places, through its logger:
+    both are watched.
+    """
+    logged: list[str] = []
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "recurs" in record.getMessage().lower():
+                logged.append(record.getMessage())
+
+    handler = Watch(level=logging.WARNING)
     logger = logging.getLogger("pyshacl")
-    logger.addHandler(watch)
+    logger.addHandler(handler)
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
     finally:
-        logger.removeHandler(watch)
-    if watch.messages:
-        raise InputError(shapes_path, "recursive SHACL shape: " + "; ".join(watch.messages))
+        logger.removeHandler(handler)
+    found = logged + [str(w.message).splitlines()[0] for w in caught
+                      if isinstance(w.message, ShapeRecursionWarning) or "recurs" in str(w.message).lower()]
+    if found:
+        raise InputError(shapes_path, "recursive SHACL shape met while validating (a pass would mean nothing): "
+                         + "; ".join(sorted(set(found))))
 
 
 def load_shapes(path: Path) -> Graph:
@@ -114,7 +120,7 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path, data_graph: Graph | None = 
     """Check the KG against the shapes; returns the violations and the number of node shapes."""
     shapes = load_shapes(shapes_path)
     data_graph = data_graph if data_graph is not None else union_graph(kg)
-    with _watch_recursion(shapes_path):
+    with _refuse_recursion(shapes_path):
         _, results, _ = shacl_validate(
             data_graph,
             shacl_graph=shapes,
