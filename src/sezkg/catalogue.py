@@ -26,7 +26,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
-from .load import KnowledgeGraph
+from .endpoint import Runner
+from .rows import Rows
 from .resources import default_files
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
@@ -65,7 +66,7 @@ class Param:
                 raise ValueError(f"not a valid {self.type}")
             return literal
         except ValueError as exc:
-            raise UsageError(f"parameter {self.name!r} takes {self.type}: {value!r} is {exc}") from None
+            raise UsageError(f"parameter {self.name!r} takes {self.type}; {value!r} is not one ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,9 @@ def catalogue(folder: Path | None = None) -> dict[str, Query]:
     return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
 
 
-def run_select(kg: KnowledgeGraph, query: Query, params: dict[str, str] | None = None) -> list[dict[str, object]]:
+def run_select(runner: Runner, query: Query, params: dict[str, str] | None = None) -> Rows:
+    """Run a catalogue query with its parameters bound, on the embedded store or an endpoint."""
     try:
-        return kg.select(query.bind(params))
+        return runner.select(query.bind(params))
     except SyntaxError as exc:
         raise InputError(query.path, f"SPARQL syntax error: {exc}") from None

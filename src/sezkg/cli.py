@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .catalogue import Param, catalogue, run_select
+from .endpoint import EndpointError, RemoteRunner, Runner
 from .errors import InputError, SezkgError, UsageError
 from .export import FORMATS, export, serialize
 from .load import load
-from .render import validation_json, validation_text
+from .overlaps import find_overlaps, overlap_network
+from .render import ROW_FORMATS, network_text, overlaps_text, rows_text, validation_json, validation_text
 from .report import build_report
 from .resources import default_files
 from .validate import validate
@@ -49,7 +52,51 @@ def _build_parser() -> argparse.ArgumentParser:
 
     graphs = verbs.add_parser("graphs", help="list the named graphs with their quad counts and files")
     _data_option(graphs)
+
+    verbs.add_parser("queries", help="list the query catalogue (name and title)")
+
+    query = verbs.add_parser("query", help="run one catalogue query")
+    query.add_argument("name", help="query name (see `sezkg queries`)")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="bind a parameter (repeatable); the value is typed as the query declares")
+    query.add_argument("--format", choices=ROW_FORMATS, default="table")
+    _endpoint_options(query)
+    _data_option(query)
+
+    over = verbs.add_parser("overlaps", help="every overlapping responsibility, ranked, with evidence and sources")
+    over.add_argument("--zone", metavar="IRI", help="only overlaps that reach this zone")
+    over.add_argument("--network", action="store_true",
+                      help="print the overlap network: centrality of organisations and burden per zone")
+    over.add_argument("--format", choices=ROW_FORMATS, default="table")
+    _endpoint_options(over)
+    _data_option(over)
     return parser
+
+
+def _endpoint_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="run on this SPARQL 1.1 endpoint instead of the embedded store "
+                             "(its default graph must be the union of the named graphs)")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="time limit for each request to the endpoint (default: 30)")
+
+
+def _runner(args: argparse.Namespace) -> Runner:
+    if args.endpoint:
+        if args.data:
+            raise UsageError("--data and --endpoint do not go together: the endpoint holds its own data")
+        return RemoteRunner(args.endpoint, args.timeout)
+    return load(data=args.data)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
+        params[name] = value
+    return params
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -91,7 +138,42 @@ def _cmd_graphs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"report": _cmd_report, "validate": _cmd_validate, "export": _cmd_export, "graphs": _cmd_graphs}
+def _cmd_queries(args: argparse.Namespace) -> int:
+    for name, query in catalogue().items():
+        print(f"{name}\t{query.title}")
+    return EXIT_OK
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    queries = catalogue()
+    if args.name not in queries:
+        raise UsageError(f"no query named {args.name!r}; `sezkg queries` lists them")
+    query = queries[args.name]
+    rows = run_select(_runner(args), query, _params(args.param))
+    sys.stdout.write(rows_text(rows.variables, rows, args.format))
+    return EXIT_VIOLATIONS if query.is_violation and rows else EXIT_OK
+
+
+def _cmd_overlaps(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    zone = Param("zone", "iri").term(args.zone).value if args.zone else None
+    report = find_overlaps(runner, zone)
+    if args.network:
+        sys.stdout.write(network_text(overlap_network(runner, report), args.format))
+    else:
+        sys.stdout.write(overlaps_text(report, args.format))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "report": _cmd_report,
+    "validate": _cmd_validate,
+    "export": _cmd_export,
+    "graphs": _cmd_graphs,
+    "queries": _cmd_queries,
+    "query": _cmd_query,
+    "overlaps": _cmd_overlaps,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.verb](args)
     except InputError as exc:
+        print(f"sezkg: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except EndpointError as exc:
         print(f"sezkg: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except (UsageError, SezkgError) as exc:

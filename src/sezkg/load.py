@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
+from .rows import Rows
 from .namespaces import SOURCE_BASE
 from .resources import KGFiles, default_files
 
@@ -66,15 +67,11 @@ class KnowledgeGraph:
         quads.sort(key=_quad_key)
         return quads
 
-    def select(self, sparql: str, **substitutions: ox.NamedNode | ox.Literal) -> list[dict[str, object]]:
+    def select(self, sparql: str) -> Rows:
         """Run a SELECT with the union of all graphs as default graph; rows as dicts of terms."""
-        result = self.store.query(
-            sparql,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in substitutions.items()} or None,
-        )
+        result = self.store.query(sparql, use_default_graph_as_union=True)
         names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        return Rows(names, [{n: row[n] for n in names if row[n] is not None} for row in result])
 
     def ask(self, sparql: str) -> bool:
         return bool(self.store.query(sparql, use_default_graph_as_union=True))
