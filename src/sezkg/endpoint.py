@@ -71,8 +71,9 @@ class RemoteRunner:
         except urllib.error.HTTPError as exc:
             raise EndpointHTTPError(self.url, f"HTTP {exc.code} {exc.reason}") from None
         except SPARQLWrapperException as exc:
+            status = _STATUS_OF.get(type(exc).__name__, "")
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise EndpointHTTPError(self.url, first) from None
+            raise EndpointHTTPError(self.url, f"HTTP {status} {first}".replace("  ", " ")) from None
         except (socket.timeout, TimeoutError) as exc:
             raise EndpointTimeout(self.url, f"no answer within {self.timeout:g} s") from exc
         except urllib.error.URLError as exc:
@@ -89,6 +90,11 @@ class RemoteRunner:
         except (socket.timeout, TimeoutError):
             raise EndpointTimeout(self.url, f"no answer within {self.timeout:g} s") from None
         return parse_sparql_json(self.url, raw)
+
+
+# SPARQLWrapper turns some HTTP statuses into exceptions of its own; name the status again.
+_STATUS_OF = {"QueryBadFormed": "400", "Unauthorized": "401", "EndPointNotFound": "404",
+              "URITooLong": "414", "EndPointInternalError": "500"}
 
 
 def parse_sparql_json(url: str, raw: bytes) -> Rows:
