@@ -40,3 +40,14 @@ def run_cli(*args: str, cwd: Path | None = None, check: int | None = None) -> su
     if check is not None:
         assert proc.returncode == check, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:].decode(errors="replace"))
     return proc
+
+
+@pytest.fixture(scope="session")
+def endpoint(kg):
+    """A live Oxigraph server on 127.0.0.1 holding the exported KG (union default graph)."""
+    from servers import load_nquads, oxigraph_server
+    from sezkg.export import serialize
+
+    with oxigraph_server("--union-default-graph") as base:
+        load_nquads(base, serialize(kg, "nquads"))
+        yield f"{base}/query"

@@ -62,7 +62,9 @@ class RemoteRunner:
 
     def select(self, sparql: str) -> Rows:
         client = SPARQLWrapper(self.url)
-        client.setQuery(sparql)
+        # SPARQLWrapper guesses the query form from keywords anywhere in the text, comments
+        # included ("described" reads as DESCRIBE, "address" as ADD): send it without them.
+        client.setQuery(_without_comment_lines(sparql))
         client.setMethod(POST)
         client.setReturnFormat(JSON)
         client.setTimeout(int(max(1, self.timeout)))
@@ -90,6 +92,10 @@ class RemoteRunner:
         except (socket.timeout, TimeoutError):
             raise EndpointTimeout(self.url, f"no answer within {self.timeout:g} s") from None
         return parse_sparql_json(self.url, raw)
+
+
+def _without_comment_lines(sparql: str) -> str:
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
 
 
 # SPARQLWrapper turns some HTTP statuses into exceptions of its own; name the status again.

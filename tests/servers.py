@@ -1,0 +1,125 @@
+"""Real servers for tests, on 127.0.0.1 only: an Oxigraph SPARQL server and a few misbehaving
+HTTP peers (one that answers HTML, one that never answers)."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    here = Path(sys.executable).parent / "oxigraph"
+    found = str(here) if here.exists() else shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph server is not installed: it comes with the test extras (pip install -e '.[test]')")
+    return found
+
+
+@contextmanager
+def oxigraph_server(*extra: str, location: Path | None = None) -> Iterator[str]:
+    """Start `oxigraph serve` on a free loopback port; yield its base URL; stop it afterwards."""
+    port = free_port()
+    args = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", *extra]
+    if location is not None:
+        args += ["--location", str(location)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"oxigraph exited: {proc.stderr.read().decode(errors='replace')}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError("oxigraph did not start within 30 s")
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def load_nquads(base: str, data: bytes) -> None:
+    request = urllib.request.Request(f"{base}/store", data=data, method="POST",
+                                     headers={"Content-Type": "application/n-quads"})
+    urllib.request.urlopen(request, timeout=60).read()
+
+
+class _HtmlHandler(http.server.BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        body = b"<html><body>Not a SPARQL endpoint</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@contextmanager
+def html_server() -> Iterator[str]:
+    """A web server that answers every request with an HTML page."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A socket that accepts connections and never answers (for time-outs)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                held.append(conn)
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/query"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in held:
+            conn.close()
+        sock.close()
