@@ -34,9 +34,9 @@ def test_report_builds_and_replaces_its_folder(tmp_path):
     out = tmp_path / "report"
     proc = run_cli("report", "--out", str(out), check=0)
     stderr = proc.stderr.decode()
-    for step in ("[1/3] load", "[2/3] validate: conforms", "[3/3] export"):
+    for step in ("[1/5] load", "[2/5] validate: conforms", "[3/5] overlaps", "[4/5] visualise", "[5/5] export"):
         assert step in stderr
-    assert proc.stdout.decode().strip() == f"report written to {out}"
+    assert proc.stdout.decode().strip() == f"report written to {out}; open {out / 'index.html'}"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["conforms"] is True and summary["violations"] == 0
     for name in summary["exports"]:

@@ -20,6 +20,7 @@ from .render import ROW_FORMATS, network_text, overlaps_text, rows_text, validat
 from .report import build_report
 from .resources import default_files
 from .validate import validate
+from .viz import write_viz
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
 
@@ -52,6 +53,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     graphs = verbs.add_parser("graphs", help="list the named graphs with their quad counts and files")
     _data_option(graphs)
+
+    viz = verbs.add_parser("viz", help="write the interactive overlap network, the matrix, images and GraphML/GEXF")
+    viz.add_argument("--out", type=Path, default=Path("sezkg-viz"), help="folder (default: ./sezkg-viz)")
+    _endpoint_options(viz)
+    _data_option(viz)
 
     verbs.add_parser("queries", help="list the query catalogue (name and title)")
 
@@ -103,7 +109,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = build_report(args.out, data=args.data, progress=lambda line: print(line, file=sys.stderr, flush=True))
     if not result.validation.conforms:
         print(validation_text(result.validation), file=sys.stderr)
-    print(f"report written to {result.folder}")
+    print(f"report written to {result.folder}; open {result.folder / 'index.html'}")
     return EXIT_OK if result.validation.conforms else EXIT_VIOLATIONS
 
 
@@ -135,6 +141,13 @@ def _cmd_graphs(args: argparse.Namespace) -> int:
         count = len(kg.sorted_quads(graph))
         paths = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in kg.files_of_graph(graph))
         print(f"{graph}\t{count}\t{paths}")
+    return EXIT_OK
+
+
+def _cmd_viz(args: argparse.Namespace) -> int:
+    files = write_viz(_runner(args), args.out)
+    for path in (files.network_html, files.matrix_html, *files.images, *files.graphs):
+        print(path)
     return EXIT_OK
 
 
@@ -170,6 +183,7 @@ COMMANDS = {
     "validate": _cmd_validate,
     "export": _cmd_export,
     "graphs": _cmd_graphs,
+    "viz": _cmd_viz,
     "queries": _cmd_queries,
     "query": _cmd_query,
     "overlaps": _cmd_overlaps,

@@ -15,11 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalogue import catalogue
 from .export import FORMATS, serialize
 from .load import KnowledgeGraph, load
+from .overlaps import find_overlaps
+from .pages import NAV, front_page
+from .render import overlaps_text, validation_json, validation_text
 from .resources import KGFiles, default_files
 from .validate import ValidationReport, validate
-from .render import validation_json, validation_text
+from .viz import write_viz
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def build_report(
     files = files or default_files()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    steps = 3
+    steps = 5
 
     started = time.perf_counter()
     kg: KnowledgeGraph = load(files, data)
@@ -65,14 +69,34 @@ def build_report(
              f"{report.queries_checked} violation queries; {time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
+    queries = catalogue(files.queries)
+    overlaps = find_overlaps(kg, queries=queries)
+    progress(f"[3/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
+             f"({time.perf_counter() - started:.2f} s)")
+
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
     try:
+        started = time.perf_counter()
+        viz = write_viz(kg, building, overlaps, nav=NAV)
+        progress(f"[4/{steps}] visualise: network, matrix, {len(viz.images)} images, "
+                 f"{len(viz.graphs)} graph files ({time.perf_counter() - started:.2f} s)")
+
+        started = time.perf_counter()
         exports = building / "export"
         exports.mkdir()
         for spec in FORMATS.values():
             (exports / f"sezkg.{spec.extension}").write_bytes(serialize(kg, spec.name))
         (building / "validation.txt").write_text(validation_text(report), encoding="utf-8")
         (building / "validation.json").write_text(validation_json(report), encoding="utf-8")
+        (building / "overlaps.txt").write_text(overlaps_text(overlaps), encoding="utf-8")
+        (building / "overlaps.json").write_text(overlaps_text(overlaps, "json"), encoding="utf-8")
+        export_names = sorted(f"export/sezkg.{s.extension}" for s in FORMATS.values())
+        extra = (["overlaps.txt", "overlaps.json"] + sorted(p.name for p in viz.images)
+                 + sorted(p.name for p in viz.graphs))
+        summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
+                        f"{len(overlaps.overlaps)} overlapping responsibilities found.")
+        index = front_page(kg, queries, overlaps, report, building, export_names, extra, summary_line)
+        (building / "index.html").write_text(index, encoding="utf-8")
         summary = {
             "quads": len(kg),
             "graphs": kg.graph_names(),
@@ -80,12 +104,15 @@ def build_report(
                       else str(f.path) for f in kg.files],
             "conforms": report.conforms,
             "violations": len(report.violations),
-            "exports": sorted(f"export/sezkg.{s.extension}" for s in FORMATS.values()),
+            "overlaps": len(overlaps.overlaps),
+            "exports": export_names,
         }
         (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _replace_folder(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    progress(f"[3/{steps}] export: {len(FORMATS)} formats ({time.perf_counter() - started:.2f} s)")
+    progress(f"[5/{steps}] export and pages: {len(FORMATS)} RDF formats, index.html "
+             f"({time.perf_counter() - started:.2f} s)")
+    progress(f"open {out / 'index.html'}")
     return ReportResult(out, len(kg), len(kg.graph_names()), len(kg.files), report)
