@@ -119,6 +119,9 @@ class FrontPage:
         plt = _pyplot()
 
         def bar_chart(name: str, title: str, rows: list[tuple[str, float]], xlabel: str, alt: str) -> None:
+            if not rows:
+                charts.append(f"<p>{_e(title)}: no figures in the data.</p>")
+                return
             fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(rows) + 1)))
             labels = [r[0] for r in rows]
             values = [r[1] for r in rows]

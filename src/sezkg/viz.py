@@ -373,6 +373,8 @@ def network_images(data: dict, stem: Path) -> list[Path]:
 def matrix_images(data: dict, report: OverlapReport, stem: Path) -> list[Path]:
     plt = _pyplot()
     orgs, fns, counts, marked = matrix_data(data, report)
+    if not orgs or not fns:
+        return _placeholder(plt, stem, "No mandates in the data: nothing to draw.")
     grid = [[counts.get((o["id"], f["id"]), 0) for f in fns] for o in orgs]
     fig, ax = plt.subplots(figsize=(max(8, 0.45 * len(fns) + 5), max(5, 0.32 * len(orgs) + 2)))
     image = ax.imshow(grid, cmap="Blues", aspect="auto", vmin=0)
@@ -387,6 +389,15 @@ def matrix_images(data: dict, report: OverlapReport, stem: Path) -> list[Path]:
     ax.set_yticks(range(len(orgs)), [o["short"] for o in orgs], fontsize=7)
     fig.colorbar(image, ax=ax, label="zones reached")
     ax.set_title("Organisation × governance function (◆ = overlap)")
+    paths = _save(fig, stem)
+    plt.close(fig)
+    return paths
+
+
+def _placeholder(plt, stem: Path, text: str) -> list[Path]:
+    fig, ax = plt.subplots(figsize=(6, 1.2))
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    ax.set_axis_off()
     paths = _save(fig, stem)
     plt.close(fig)
     return paths
