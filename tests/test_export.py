@@ -122,3 +122,25 @@ def test_nquads_export_holds_every_zone_org_and_the_aifc(kg):
 
 
 from test_data import ZONES  # noqa: E402  (shared list of the brief's zones)
+
+
+def test_jsonld_is_compact_and_pyoxigraph_reads_it_back(kg):
+    """The JSON-LD writer is our own: both rdflib (above) and pyoxigraph must read it as the store."""
+    import json
+
+    import pyoxigraph as ox
+
+    data = serialize(kg, "jsonld")
+    document = json.loads(data)
+    assert "zone:saryarka" in {n["@id"] for g in document["@graph"] for n in g["@graph"]}
+    parsed = set(ox.parse(data, format=ox.RdfFormat.JSON_LD))
+    assert parsed == set(kg.sorted_quads())
+
+
+def test_jsonld_context_file_matches_the_prefixes(kg_files):
+    import json
+
+    from sezkg.namespaces import PREFIXES
+
+    context = json.loads((kg_files.ontology / "context.jsonld").read_text())["@context"]
+    assert context == {k: v for k, v in PREFIXES.items() if k != "sh"}

@@ -1,6 +1,7 @@
 """Serialise the knowledge graph: deterministic bytes, written atomically.
 
 Dataset formats (TriG, N-Quads, JSON-LD) keep every named graph, so "who says so" survives.
+JSON-LD is compacted with the context in `ontology/context.jsonld` (see `sezkg.jsonld`).
 Graph formats (Turtle, N-Triples, RDF/XML) hold no graph names: they take one graph
 (`graph=`) or, by default, the union of all graphs with duplicates merged.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import UsageError
+from .jsonld import to_jsonld
 from .load import KnowledgeGraph
 from .namespaces import PREFIXES
 
@@ -53,6 +55,8 @@ def serialize(kg: KnowledgeGraph, fmt: str, graph: str | None = None) -> bytes:
     if graph is not None and graph not in kg.graph_names():
         raise UsageError(f"no named graph {graph!r} in the knowledge graph")
     quads = kg.sorted_quads(graph)
+    if spec.name == "jsonld":
+        return to_jsonld(quads, graph=graph)
     prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     if spec.keeps_graphs and graph is None:
         return ox.serialize(quads, format=spec.rdf_format, prefixes=prefixes)
