@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,3 +124,63 @@ def silent_server() -> Iterator[str]:
         for conn in held:
             conn.close()
         sock.close()
+
+
+@contextmanager
+def failing_proxy(target: str, fail_put_number: int) -> Iterator[tuple[str, list[str]]]:
+    """A pass-through HTTP proxy to a real server that answers HTTP 500 to the Nth PUT.
+
+    Yields the proxy's base URL and the list of requests it saw ("METHOD path")."""
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            with lock:
+                seen.append(f"{self.command} {self.path}")
+                puts = sum(1 for s in seen if s.startswith("PUT "))
+            if self.command == "PUT" and puts == fail_put_number:
+                payload = b"injected failure"
+                self.send_response(500)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type")}
+            request = urllib.request.Request(target + self.path, data=body, method=self.command, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    status, payload, ctype = response.status, response.read(), response.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as exc:
+                status, payload, ctype = exc.code, exc.read(), exc.headers.get("Content-Type", "")
+            self.send_response(status)
+            if ctype:
+                self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_PUT = do_POST = do_DELETE = _forward
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def dump_nquads(base: str) -> set[str]:
+    """Every quad the server holds, as N-Quads lines."""
+    request = urllib.request.Request(f"{base}/store", headers={"Accept": "application/n-quads"})
+    text = urllib.request.urlopen(request, timeout=60).read().decode("utf-8")
+    return {line for line in text.splitlines() if line.strip()}

@@ -6,7 +6,9 @@ Exit codes a script can trust: 0 ok, 1 violations found, 2 usage or input error.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -20,6 +22,8 @@ from .render import ROW_FORMATS, network_text, overlaps_text, rows_text, validat
 from .report import build_report
 from .resources import default_files
 from .validate import validate
+from .publish import graph_store_url, push, start_server
+from .site import build_site
 from .viz import write_viz
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
@@ -58,6 +62,24 @@ def _build_parser() -> argparse.ArgumentParser:
     viz.add_argument("--out", type=Path, default=Path("sezkg-viz"), help="folder (default: ./sezkg-viz)")
     _endpoint_options(viz)
     _data_option(viz)
+
+    site = verbs.add_parser("site", help="write the static linked-data site (a page per IRI, VoID/DCAT, dumps)")
+    site.add_argument("dir", type=Path, help="folder to write (replaced whole)")
+    site.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint to name in the VoID description")
+    _data_option(site)
+
+    push = verbs.add_parser("push", help="write every named graph to a triple store (Graph Store Protocol PUT)")
+    push.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query URL")
+    push.add_argument("--graph-store", metavar="URL",
+                      help="the store's Graph Store Protocol URL (default: the endpoint's .../store)")
+    push.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    _data_option(push)
+
+    serve = verbs.add_parser("serve", help="serve the KG read-only: SPARQL at /sparql (Oxigraph) and the site at /")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=7878)
+    serve.add_argument("--query-timeout", type=int, default=30, metavar="SECONDS", help="time limit per query")
+    _data_option(serve)
 
     verbs.add_parser("queries", help="list the query catalogue (name and title)")
 
@@ -151,6 +173,40 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_site(args: argparse.Namespace) -> int:
+    pages = build_site(load(data=args.data), args.dir, args.endpoint)
+    print(f"wrote {pages} entity pages, the ontology page and void.ttl to {args.dir}")
+    return EXIT_OK
+
+
+def _cmd_push(args: argparse.Namespace) -> int:
+    store = args.graph_store or graph_store_url(args.endpoint)
+    result = push(load(data=args.data), store, args.timeout)
+    print(f"pushed {len(result.graphs)} graphs ({result.triples:,} triples) to {store}; each read back and verified")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import tempfile
+
+    kg = load(data=args.data)
+    site_dir = Path(tempfile.mkdtemp(prefix="sezkg-site-")) / "site"
+    build_site(kg, site_dir)
+    server = start_server(kg, args.host, args.port, site_dir, args.query_timeout)
+    print(f"serving read-only SPARQL at {server.url}/sparql and the site at {server.url}/ (Ctrl-C stops)", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        shutil.rmtree(site_dir.parent, ignore_errors=True)
+    return EXIT_OK
+
+
 def _cmd_queries(args: argparse.Namespace) -> int:
     for name, query in catalogue().items():
         print(f"{name}\t{query.title}")
@@ -184,6 +240,9 @@ COMMANDS = {
     "export": _cmd_export,
     "graphs": _cmd_graphs,
     "viz": _cmd_viz,
+    "site": _cmd_site,
+    "push": _cmd_push,
+    "serve": _cmd_serve,
     "queries": _cmd_queries,
     "query": _cmd_query,
     "overlaps": _cmd_overlaps,
