@@ -4,31 +4,22 @@ HTTP peers (one that answers HTML, one that never answers)."""
 from __future__ import annotations
 
 import http.server
-import shutil
 import socket
 import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from sezkg.publish import oxigraph_binary, wait_until_up
+
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def oxigraph_binary() -> str:
-    here = Path(sys.executable).parent / "oxigraph"
-    found = str(here) if here.exists() else shutil.which("oxigraph")
-    if not found:
-        raise RuntimeError("the oxigraph server is not installed: it comes with the test extras (pip install -e '.[test]')")
-    return found
 
 
 @contextmanager
@@ -41,17 +32,7 @@ def oxigraph_server(*extra: str, location: Path | None = None) -> Iterator[str]:
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"oxigraph exited: {proc.stderr.read().decode(errors='replace')}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph did not start within 30 s")
-                time.sleep(0.1)
+        wait_until_up(base, proc)
         yield base
     finally:
         proc.terminate()

@@ -4,7 +4,6 @@ the same KG gives the same bytes, and a failed write leaves the old file as it w
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef

@@ -99,8 +99,9 @@ class Query:
             raw = values.get(p.name, p.default)
             if raw is None:
                 continue
-            term = p.term(raw)
-            text = _values_slot(p.name).sub(lambda _m, t=term: f"VALUES ?{p.name} {{ {t} }}", text, count=1)
+            replacement = f"VALUES ?{p.name} {{ {p.term(raw)} }}"
+            # A function, not a template: the term's backslashes must reach the query as they are.
+            text = _values_slot(p.name).sub(lambda _m, r=replacement: r, text, count=1)
         return text
 
 

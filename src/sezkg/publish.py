@@ -159,6 +159,21 @@ def oxigraph_binary() -> str:
     return found
 
 
+def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Wait until an Oxigraph server answers a query; SezkgError if it exits or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise SezkgError(f"the Oxigraph server exited: {process.stderr.read().decode(errors='replace')}") from None
+            if time.monotonic() > deadline:
+                raise SezkgError(f"the Oxigraph server did not start within {seconds:g} s") from None
+            time.sleep(0.1)
+
+
 def _free_port(host: str) -> int:
     import socket
 
@@ -296,17 +311,12 @@ def start_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 7878, 
          "--union-default-graph", "--timeout-s", str(timeout_s)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     inner = f"http://127.0.0.1:{inner_port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{inner}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                shutil.rmtree(workdir, ignore_errors=True)
-                raise SezkgError("the Oxigraph server did not start") from None
-            time.sleep(0.1)
+    try:
+        wait_until_up(inner, process)
+    except SezkgError:
+        process.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     try:
         front = _Front((host, port), _Handler)
     except OSError as exc:

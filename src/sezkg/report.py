@@ -35,7 +35,7 @@ class ReportResult:
     validation: ValidationReport
 
 
-def _replace_folder(built: Path, target: Path) -> None:
+def replace_folder(built: Path, target: Path) -> None:
     """Swap a finished folder into place; the old one is removed only after the swap."""
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
@@ -108,7 +108,7 @@ def build_report(
             "exports": export_names,
         }
         (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        _replace_folder(building, out)
+        replace_folder(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

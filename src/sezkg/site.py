@@ -23,6 +23,7 @@ from .export import serialize
 from .jsonld import Compactor, load_context, to_jsonld
 from .load import KnowledgeGraph
 from .namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from .report import replace_folder
 from .viz import page
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -295,13 +296,7 @@ class SiteBuilder:
             (building / "index.html").write_text(self.index_page(), encoding="utf-8")
             (building / ".htaccess").write_text(HTACCESS, encoding="utf-8")
             (building / "nginx.conf").write_text(NGINX, encoding="utf-8")
-            if out.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-                os.replace(out, old / out.name)
-                os.replace(building, out)
-                shutil.rmtree(old)
-            else:
-                os.replace(building, out)
+            replace_folder(building, out)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from pyshacl.errors import ShapeRecursionWarning
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
 from .catalogue import Query, catalogue, run_select
@@ -109,11 +109,7 @@ def _files_of(kg: KnowledgeGraph, iri: str) -> tuple[str, ...]:
 
 
 def _term_text(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal):
-        return str(term)
-    return str(term)
+    return "" if term is None else str(term)
 
 
 def run_shacl(kg: KnowledgeGraph, shapes_path: Path, data_graph: Graph | None = None) -> tuple[list[Violation], int]:
