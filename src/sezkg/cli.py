@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import __version__
 from .catalogue import Param, catalogue, run_select
-from .endpoint import EndpointError, RemoteRunner, Runner
-from .errors import InputError, SezkgError, UsageError
+from .endpoint import RemoteRunner, Runner
+from .errors import SezkgError, UsageError
 from .export import FORMATS, export, serialize
 from .load import load
 from .overlaps import find_overlaps, overlap_network
@@ -253,13 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         return COMMANDS[args.verb](args)
-    except InputError as exc:
-        print(f"sezkg: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except EndpointError as exc:
-        print(f"sezkg: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except (UsageError, SezkgError) as exc:
+    except SezkgError as exc:  # bad input, bad usage, an endpoint or a push that failed: all exit 2
         print(f"sezkg: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:
