@@ -170,3 +170,15 @@ def test_network_with_1200_nodes_stays_usable(browser, tmp_path):
     print(f"1,200-node network drawn and filtered in {time.perf_counter() - started:.2f} s")
     assert visit.console == []
     visit.close()
+
+
+def test_index_shows_the_network_and_the_matrix(browser, report_dir):
+    visit = Visit(browser, (report_dir / "index.html").as_uri())
+    page = visit.page
+    for src in ("network.png", "matrix.png", "charts/migration.png"):
+        image = page.locator(f"img[src='{src}']")
+        assert image.count() == 1
+        assert image.evaluate("img => img.complete && img.naturalWidth > 100"), src
+        assert image.get_attribute("alt")
+    assert "duplication of responsibilities" in page.inner_text("#overlaps + p + figure + figure + ol")
+    visit.close()

@@ -87,9 +87,17 @@ class FrontPage:
         for o in self.report.overlaps:
             counts[o.kind] += 1
         summary = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items())
+        pictures = (
+            '<figure><a href="network.html"><img src="network.png" width="900" alt="Overlap network: organisations '
+            '(circles), governance functions (squares) and zones (triangles); overlap edges join organisations whose '
+            'responsibilities overlap."></a><figcaption>The overlap network; open the <a href="network.html">'
+            'interactive network</a> to filter by zone, function and overlap kind and to see each node\'s sources '
+            '(<a href="network.svg">SVG</a>).</figcaption></figure>'
+            '<figure><a href="matrix.html"><img src="matrix.png" width="900" alt="Organisation by governance '
+            'function matrix; cells count the zones reached, ◆ marks an overlap."></a><figcaption>Organisation × '
+            'function matrix (<a href="matrix.html">table</a>, <a href="matrix.svg">SVG</a>).</figcaption></figure>')
         return (f'<h2 id="overlaps">Overlapping responsibilities</h2><p>{len(self.report.overlaps)} overlaps, '
-                f'strongest evidence first ({_e(summary)}). See also the <a href="network.html">network</a> and the '
-                f'<a href="matrix.html">matrix</a>.</p><ol class="overlaps">{"".join(items)}</ol>')
+                f'strongest evidence first ({_e(summary)}).</p>{pictures}<ol class="overlaps">{"".join(items)}</ol>')
 
     def findings(self) -> str:
         def grouped(name: str, key: str) -> str:

@@ -202,6 +202,7 @@ h2 { font-size: 1.25rem; }
 #details th, #details td, table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
 .legend { font-size: 0.92rem; }
 .legend svg { vertical-align: middle; }
+img { max-width: 100%; height: auto; }
 .kind { color: var(--muted); font-size: 0.85rem; word-break: break-all; }
 table.matrix { border-collapse: collapse; font-size: 0.85rem; }
 table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 0.2rem 0.35rem; text-align: center; }
