@@ -384,8 +384,10 @@ def matrix_images(data: dict, report: OverlapReport, stem: Path) -> list[Path]:
             n = grid[i][j]
             if n:
                 over = (org["id"], fn["id"]) in marked
+                dark = n > 0.5 * max(max(r) for r in grid)
+                color = ("#ffd0cc" if dark else "#b3261e") if over else ("#ffffff" if dark else "#1b1b1b")
                 ax.text(j, i, f"{n}{'◆' if over else ''}", ha="center", va="center", fontsize=7,
-                        color="#b3261e" if over else "#1b1b1b", fontweight="bold" if over else "normal")
+                        color=color, fontweight="bold" if over else "normal")
     ax.set_xticks(range(len(fns)), [f["label"] for f in fns], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(len(orgs)), [o["short"] for o in orgs], fontsize=7)
     fig.colorbar(image, ax=ax, label="zones reached")
