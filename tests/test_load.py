@@ -72,10 +72,12 @@ def test_syntax_error_names_the_column():
     assert re.match(rf"{re.escape(str(path))}:9:\d+: syntax error", str(info.value))
 
 
-def test_one_bad_file_loads_nothing(tmp_path):
-    """A good file followed by a bad one: load raises and builds no store at all."""
-    with pytest.raises(InputError):
-        sezkg.load(data=[VALID_ZONE, FIXTURES / "broken" / "syntax-error.trig"])
+def test_a_bad_file_after_a_good_one_stops_the_load_at_the_bad_one():
+    """All or nothing: the good file first does not make a partial KG; the error names the bad file."""
+    bad = FIXTURES / "broken" / "syntax-error.trig"
+    with pytest.raises(InputError) as info:
+        sezkg.load(data=[VALID_ZONE, bad])
+    assert info.value.path == bad
 
 
 def test_missing_data_path_is_an_input_error(tmp_path):

@@ -52,8 +52,9 @@ TESTS = {name: (kind, action, result) for name, kind, action, result in ENTRIES}
 
 def test_manifest_lists_every_kind():
     kinds = {kind for kind, _, _ in TESTS.values()}
-    assert kinds == {"TestTrigPositiveSyntax", "TestTrigNegativeSyntax", "TestTrigEval", "TestTrigNegativeEval"} or \
-        kinds == {"TestTrigPositiveSyntax", "TestTrigNegativeSyntax", "TestTrigEval"}
+    # Every kind is run by one of the tests below; an unknown kind would be skipped silently.
+    assert kinds <= {"TestTrigPositiveSyntax", "TestTrigNegativeSyntax", "TestTrigEval", "TestTrigNegativeEval"}
+    assert {"TestTrigPositiveSyntax", "TestTrigNegativeSyntax", "TestTrigEval"} <= kinds
     assert len(TESTS) >= 350
 
 

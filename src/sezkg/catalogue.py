@@ -33,15 +33,16 @@ from .resources import default_files
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = {
-    "iri": None,
-    "string": None,
-    "date": XSD + "date",
-    "gyear": XSD + "gYear",
-    "integer": XSD + "integer",
-    "decimal": XSD + "decimal",
-    "boolean": XSD + "boolean",
+# Typed literal parameters: the datatype and its lexical form (pyoxigraph accepts ill-typed
+# literals as they are, so the form is checked here).
+_LITERAL_TYPES = {
+    "date": (XSD + "date", re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?")),
+    "gyear": (XSD + "gYear", re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?")),
+    "integer": (XSD + "integer", re.compile(r"[+-]?\d+")),
+    "decimal": (XSD + "decimal", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")),
+    "boolean": (XSD + "boolean", re.compile(r"true|false|1|0")),
 }
+PARAM_TYPES = ("iri", "string", *_LITERAL_TYPES)
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,10 @@ class Param:
                 return node
             if self.type == "string":
                 return ox.Literal(value)
-            literal = ox.Literal(value, datatype=ox.NamedNode(PARAM_TYPES[self.type]))
-            if not _valid_literal(literal):
+            datatype, form = _LITERAL_TYPES[self.type]
+            if form.fullmatch(value) is None:
                 raise ValueError(f"not a valid {self.type}")
-            return literal
+            return ox.Literal(value, datatype=ox.NamedNode(datatype))
         except ValueError as exc:
             raise UsageError(f"parameter {self.name!r} takes {self.type}; {value!r} is not one ({exc})") from None
 
@@ -109,24 +110,20 @@ def read_query(path: Path) -> Query:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
-    fields: dict[str, list[str]] = {"title": [], "question": [], "param": []}
-    for line in header:
-        match = _HEADER.match(line)
-        if match:
-            fields[match.group(1)].append(match.group(2))
-    if not fields["title"]:
-        raise InputError(path, "query file has no '# title:' header line", 1)
-    if not fields["question"]:
-        raise InputError(path, "query file has no '# question:' header line", 1)
+    fields: dict[str, list[str]] = {"title": [], "question": []}
     params = []
     for number, line in enumerate(header, start=1):
         match = _HEADER.match(line)
-        if not match or match.group(1) != "param":
+        if not match:
             continue
-        spec = _PARAM.match(match.group(2))
+        key, value = match.groups()
+        if key != "param":
+            fields[key].append(value)
+            continue
+        spec = _PARAM.match(value)
         if not spec or spec.group("type") not in PARAM_TYPES:
             raise InputError(path, f"bad parameter line (want 'name type [= default] - doc', "
-                                   f"type one of {', '.join(PARAM_TYPES)}): {match.group(2)}", number)
+                                   f"type one of {', '.join(PARAM_TYPES)}): {value}", number)
         param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "")
         slots = len(_values_slot(param.name).findall(text))
         if slots != 1:
@@ -135,6 +132,10 @@ def read_query(path: Path) -> Query:
         if param.default is not None:
             param.term(param.default)
         params.append(param)
+    if not fields["title"]:
+        raise InputError(path, "query file has no '# title:' header line", 1)
+    if not fields["question"]:
+        raise InputError(path, "query file has no '# question:' header line", 1)
     return Query(
         name=path.stem,
         title=fields["title"][0],
@@ -147,20 +148,6 @@ def read_query(path: Path) -> Query:
 
 def _values_slot(name: str) -> re.Pattern[str]:
     return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{\s*UNDEF\s*\}")
-
-
-def _valid_literal(literal: ox.Literal) -> bool:
-    """Whether a typed literal is well formed (pyoxigraph accepts ill-typed ones as they are)."""
-    return _LEXICAL[literal.datatype.value].fullmatch(literal.value) is not None
-
-
-_LEXICAL = {
-    XSD + "date": re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?"),
-    XSD + "gYear": re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
-    XSD + "integer": re.compile(r"[+-]?\d+"),
-    XSD + "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
-    XSD + "boolean": re.compile(r"true|false|1|0"),
-}
 
 
 def catalogue(folder: Path | None = None) -> dict[str, Query]:

@@ -97,7 +97,7 @@ def _parse(path: Path, fmt: ox.RdfFormat, base_iri: str | None = None) -> tuple[
 
 
 def parse_file(path: Path | str, base_iri: str | None = None) -> list[ox.Quad]:
-    """Parse any RDF file by its extension (used by tests and by `load`)."""
+    """Parse any RDF file by its extension with the loader's strict parser (the W3C tests use it)."""
     path = Path(path)
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
     if fmt is None:
@@ -136,7 +136,7 @@ def _reject_blank_nodes(path: Path, quads: list[ox.Quad], prefixes: dict[str, st
                 )
 
 
-def _load_ontology_file(path: Path) -> tuple[list[ox.Quad], str]:
+def _load_ontology_file(path: Path) -> list[ox.Quad]:
     quads, prefixes = _parse(path, ox.RdfFormat.TURTLE)
     _reject_blank_nodes(path, quads, prefixes)
     heads = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE and q.object == OWL_ONTOLOGY})
@@ -144,7 +144,7 @@ def _load_ontology_file(path: Path) -> tuple[list[ox.Quad], str]:
         found = ", ".join(heads) or "none"
         raise InputError(path, f"an ontology file declares exactly one owl:Ontology (found: {found})")
     graph = ox.NamedNode(heads[0])
-    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads], heads[0]
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
 
 def _load_data_file(path: Path) -> list[ox.Quad]:
@@ -210,8 +210,7 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     if not ontology_files:
         raise InputError(files.ontology, "no ontology files (*.ttl) in this folder")
     for path in ontology_files:
-        quads, _ = _load_ontology_file(path)
-        record(path, "ontology", quads)
+        record(path, "ontology", _load_ontology_file(path))
 
     sources = [Path(p) for p in data] if data is not None else [files.data]
     for path in data_paths(sources):

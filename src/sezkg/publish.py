@@ -255,7 +255,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(404, b"not found\n")
         relative = urllib.parse.unquote(path).lstrip("/")
         target = (site / relative).resolve()
-        if not str(target).startswith(str(site.resolve())):
+        if not target.is_relative_to(site.resolve()):  # no ../ out of the site
             return self._send(404, b"not found\n")
         if target.is_dir():
             accept = self.headers.get("Accept", "")

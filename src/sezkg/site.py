@@ -103,6 +103,8 @@ class SiteBuilder:
             if isinstance(q.object, ox.NamedNode):
                 self.by_object[q.object.value].append(q)
         self.pages = sorted(s for s in self.by_subject if site_path(s))
+        self.page_set = {site_path(i) for i in self.pages}
+        self.graph_set = set(kg.graph_names())
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, self.compactor.iri(iri))
@@ -276,8 +278,6 @@ class SiteBuilder:
         out.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
         try:
-            self.page_set = {site_path(i) for i in self.pages}
-            self.graph_set = set(self.kg.graph_names())
             for iri in self.pages:
                 folder = building / site_path(iri)
                 folder.mkdir(parents=True, exist_ok=True)

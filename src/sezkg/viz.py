@@ -98,7 +98,11 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
     positions = _layout(graph)
 
     facts = _facts(runner, queries, set(kinds_of), report.labels)
+    broader: dict[str, list[str]] = defaultdict(list)
+    for row in run_select(runner, queries["function-hierarchy"]):
+        broader[_v(row, "function")].append(_v(row, "broader"))
     return {
+        "broader": {f: sorted(b) for f, b in sorted(broader.items()) if f in functions},
         "nodes": [{"id": n, "label": label(n), "short": _short(label(n)), "kind": kinds_of[n],
                    "x": positions[n][0], "y": positions[n][1]} for n in sorted(kinds_of)],
         "links": links,
@@ -275,18 +279,16 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
         if link["kind"] == "holds":
             counts[(link["source"], link["target"])] = len(link["zones"])
     marked = set()
+    broader = data.get("broader", {})
     for ov in report.overlaps:
         if ov.kind in ("shared-mandate", "unexercised-mandate", "exception") and ov.function:
             for org in ov.organisations:
                 for (o, f) in counts:
-                    if o == org and (f == ov.function or _narrower(f, ov.function)):
+                    # The overlap's function, or a function held that is part of it.
+                    if o == org and ov.function in broader.get(f, [f]):
                         marked.add((o, f))
     orgs = [o for o in orgs if any((o["id"], f["id"]) in counts for f in fns)]
     return orgs, fns, counts, marked
-
-
-def _narrower(function: str, broader: str) -> bool:
-    return function.rsplit("/", 1)[-1] in {"investment-attraction", "investor-engagement"} and broader.endswith("/investment-promotion")
 
 
 def matrix_html(data: dict, report: OverlapReport, nav: str = "") -> str:

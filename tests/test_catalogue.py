@@ -1,0 +1,54 @@
+"""The catalogue's file format: headers and parameter slots are checked when a query is read."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+from sezkg.catalogue import catalogue, read_query
+from sezkg.errors import InputError
+
+GOOD = "# title: T\n# question: Q?\n# param: zone iri - a zone\nSELECT * WHERE { VALUES ?zone { UNDEF } ?zone ?p ?o }\n"
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_query_reads(tmp_path):
+    query = read_query(_write(tmp_path, GOOD))
+    assert (query.title, query.question) == ("T", "Q?")
+    assert [(p.name, p.type, p.doc) for p in query.params] == [("zone", "iri", "a zone")]
+    assert "VALUES ?zone { <https://example.org/z> }" in query.bind({"zone": "https://example.org/z"})
+
+
+@pytest.mark.parametrize("text, message, line", [
+    (GOOD.replace("# title: T\n", ""), "no '# title:' header line", 1),
+    (GOOD.replace("# question: Q?\n", ""), "no '# question:' header line", 1),
+    (GOOD.replace("zone iri", "zone colour"), "bad parameter line", 3),
+    (GOOD.replace("VALUES ?zone { UNDEF } ", ""), "needs exactly one 'VALUES ?zone { UNDEF }'", 3),
+    (GOOD.replace("zone iri -", "zone iri = not-an-iri -"), None, None),
+])
+def test_bad_query_file_is_refused_at_its_line(tmp_path, text, message, line):
+    path = _write(tmp_path, text)
+    with pytest.raises(Exception) as info:
+        read_query(path)
+    if message is not None:
+        assert isinstance(info.value, InputError)
+        assert message in str(info.value) and info.value.line == line
+    else:
+        assert "parameter 'zone' takes iri" in str(info.value)
+
+
+def test_every_catalogue_query_has_a_header():
+    queries = catalogue()
+    assert len(queries) >= 20
+    for query in queries.values():
+        assert query.title and query.question.endswith("?"), query.name
+
+
+def test_cli_lists_the_catalogue():
+    lines = run_cli("queries", check=0).stdout.decode().splitlines()
+    assert [line.split("\t")[0] for line in lines] == list(catalogue())
