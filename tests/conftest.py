@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import sezkg
-from sezkg.resources import default_files
+from sezkg.kg.resources import default_files
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
-W3C = TESTS.parent.parent / "shared" / "w3c"
+W3C = TESTS / "w3c"
 
 
 def nonempty(items: list) -> list:
@@ -46,7 +46,8 @@ def run_cli(*args: str, cwd: Path | None = None, check: int | None = None) -> su
 def endpoint(kg):
     """A live Oxigraph server on 127.0.0.1 holding the exported KG (union default graph)."""
     from servers import load_nquads, oxigraph_server
-    from sezkg.export import serialize
+
+    from sezkg.publish.export import serialize
 
     with oxigraph_server("--union-default-graph") as base:
         load_nquads(base, serialize(kg, "nquads"))

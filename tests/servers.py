@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sezkg.publish import oxigraph_binary, wait_until_up
+from sezkg.publish.serve import oxigraph_binary, wait_until_up
 
 
 def free_port() -> int:

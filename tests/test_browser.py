@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from conftest import TESTS
-from sezkg.report import build_report
-from sezkg.viz import network_html, synthetic_network_data
+
+from sezkg.views.report import build_report
+from sezkg.views.viz import network_html, synthetic_network_data
 
 ARTIFACTS = TESTS.parent / "test-artifacts"
 PAGES = ["index.html", "network.html", "matrix.html"]

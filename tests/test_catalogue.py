@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
-from sezkg.catalogue import catalogue, read_query
+
 from sezkg.errors import InputError
+from sezkg.questions.catalogue import catalogue, read_query
 
 GOOD = "# title: T\n# question: Q?\n# param: zone iri - a zone\nSELECT * WHERE { VALUES ?zone { UNDEF } ?zone ?p ?o }\n"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from sezkg.catalogue import catalogue, run_select
-from sezkg.overlaps import find_overlaps, overlap_network
+from sezkg.questions.catalogue import catalogue, run_select
+from sezkg.questions.overlaps import find_overlaps, overlap_network
 
 ID = "https://w3id.org/sezkg/id/"
 FN = "https://w3id.org/sezkg/scheme/governance-function/"

@@ -4,13 +4,18 @@ parameters cannot change a query; each failure of an endpoint has its own clear 
 from __future__ import annotations
 
 import pytest
-
 from conftest import nonempty, run_cli
 from servers import free_port, html_server, silent_server
-from sezkg.catalogue import catalogue, run_select
-from sezkg.endpoint import (EndpointHTTPError, EndpointResponseError, EndpointTimeout,
-                            EndpointUnreachable, RemoteRunner)
-from sezkg.errors import UsageError
+
+from sezkg.errors import (
+    EndpointHTTPError,
+    EndpointResponseError,
+    EndpointTimeout,
+    EndpointUnreachable,
+    UsageError,
+)
+from sezkg.questions.catalogue import catalogue, run_select
+from sezkg.questions.endpoint import RemoteRunner
 
 QUERIES = nonempty(sorted(catalogue()))
 ATTACKS = ['x" || true || "', "\\u0022", "> } DROP ALL #", "x' || true || '", "\" } ; DROP ALL ; SELECT * { \""]

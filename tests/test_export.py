@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import FIXTURES, run_cli
 from rdflib import Dataset, Graph, URIRef
 
 import sezkg
-from conftest import FIXTURES, run_cli
-from sezkg.convert import to_rdflib
-from sezkg.export import FORMATS, serialize, write_atomic
+from sezkg.errors import OutputError
+from sezkg.kg.convert import to_rdflib
+from sezkg.kg.files import write_atomic
+from sezkg.publish.export import FORMATS, serialize
 
 RDFLIB_FORMAT = {"trig": "trig", "nquads": "nquads", "jsonld": "json-ld", "turtle": "turtle",
                  "ntriples": "nt", "xml": "xml"}
@@ -94,7 +96,7 @@ def test_write_atomic_failure_mid_write(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="kg.ttl: cannot write: disk full"):
         write_atomic(out, b"new")
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
@@ -139,7 +141,7 @@ def test_jsonld_is_compact_and_pyoxigraph_reads_it_back(kg):
 def test_jsonld_context_file_matches_the_prefixes(kg_files):
     import json
 
-    from sezkg.namespaces import PREFIXES
+    from sezkg.kg.namespaces import PREFIXES
 
     context = json.loads((kg_files.ontology / "context.jsonld").read_text())["@context"]
     assert context == {k: v for k, v in PREFIXES.items() if k != "sh"}

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, nonempty, run_cli
 
 import sezkg
-from conftest import FIXTURES, nonempty, run_cli
 from sezkg.errors import InputError
 
 BROKEN = nonempty(sorted((FIXTURES / "broken").glob("*.trig")))

@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import DefinedNamespace
 
-from sezkg.load import ontology_paths
-from sezkg.namespaces import SEZ
+from sezkg.kg.load import ontology_paths
+from sezkg.kg.namespaces import SEZ
 
 OWL = "http://www.w3.org/2002/07/owl#"
 DCT = "http://purl.org/dc/terms/"

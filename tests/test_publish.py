@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import run_cli
 from servers import dump_nquads, failing_proxy, free_port, load_nquads, oxigraph_server
-from sezkg.catalogue import catalogue, run_select
-from sezkg.endpoint import RemoteRunner
-from sezkg.export import serialize
-from sezkg.publish import PushError, push
-from sezkg.site import build_site
+
+from sezkg.errors import PushError
+from sezkg.publish.export import serialize
+from sezkg.publish.push import push
+from sezkg.questions.catalogue import catalogue, run_select
+from sezkg.questions.endpoint import RemoteRunner
+from sezkg.views.site import build_site
 
 SRC = "https://w3id.org/sezkg/source/"
 UNRELATED = b'<http://example.org/s> <http://example.org/p> "kept" <http://example.org/other-graph> .\n'
@@ -194,7 +195,7 @@ def test_void_is_generated_from_the_data(kg, site):
 
 def test_ontology_page_documents_every_term(kg, site):
     text = (site / "ontology/index.html").read_text(encoding="utf-8")
-    from sezkg.namespaces import SEZ
+    from sezkg.kg.namespaces import SEZ
 
     for term in SEZ.__annotations__:
         if not term.startswith("_"):

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, nonempty, run_cli
 
 import sezkg
-from conftest import FIXTURES, nonempty, run_cli
-from sezkg.catalogue import catalogue, run_select
-from sezkg.validate import run_shacl
+from sezkg.questions.catalogue import catalogue, run_select
+from sezkg.questions.validate import run_shacl
 
 SHAPE_FIXTURES = nonempty(sorted((FIXTURES / "shapes").glob("*.trig")))
 VIOLATION_QUERIES = nonempty(sorted(q for q in catalogue() if q.endswith("-violation")))

@@ -1,52 +1,57 @@
 """sezkg: an open knowledge graph of how Kazakhstan's special economic zones are governed.
 
-The public API: load the KG, validate it, run catalogue queries (on the embedded store or a
-remote endpoint), find overlaps, export, visualise, publish.
+The public API (load, validate, query, overlaps, export, publish) is imported on first use,
+so that `import sezkg` and the command line start at once.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import Any
 
-from .catalogue import Query, catalogue, run_select
-from .endpoint import EndpointError, RemoteRunner
-from .errors import InputError, SezkgError, UsageError
-from .export import FORMATS, export, serialize, write_atomic
-from .load import KnowledgeGraph, load
-from .overlaps import Overlap, OverlapReport, find_overlaps, overlap_network
-from .publish import PushError, push, start_server
-from .report import build_report
-from .site import build_site
-from .validate import ValidationReport, Violation, validate
-from .viz import write_viz
+__version__ = "0.2.0"
 
-__all__ = [
-    "FORMATS",
-    "EndpointError",
-    "InputError",
-    "KnowledgeGraph",
-    "Overlap",
-    "OverlapReport",
-    "PushError",
-    "Query",
-    "RemoteRunner",
-    "SezkgError",
-    "UsageError",
-    "ValidationReport",
-    "Violation",
-    "__version__",
-    "build_report",
-    "build_site",
-    "catalogue",
-    "export",
-    "find_overlaps",
-    "load",
-    "overlap_network",
-    "push",
-    "run_select",
-    "serialize",
-    "start_server",
-    "validate",
-    "write_atomic",
-    "write_viz",
-]
+_API = {
+    "FORMATS": "publish.export",
+    "serialize": "publish.export",
+    "export": "publish.export",
+    "write_atomic": "kg.files",
+    "KnowledgeGraph": "kg.load",
+    "load": "kg.load",
+    "Query": "questions.catalogue",
+    "catalogue": "questions.catalogue",
+    "run_select": "questions.catalogue",
+    "RemoteRunner": "questions.endpoint",
+    "Overlap": "questions.overlaps",
+    "OverlapReport": "questions.overlaps",
+    "find_overlaps": "questions.overlaps",
+    "overlap_network": "questions.overlaps",
+    "ValidationReport": "questions.validate",
+    "Violation": "questions.validate",
+    "validate": "questions.validate",
+    "push": "publish.push",
+    "start_server": "publish.serve",
+    "build_report": "views.report",
+    "build_site": "views.site",
+    "write_viz": "views.viz",
+    "SezkgError": "errors",
+    "InputError": "errors",
+    "UsageError": "errors",
+    "EndpointError": "errors",
+    "PushError": "errors",
+}
+
+__all__ = sorted([*_API, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sezkg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

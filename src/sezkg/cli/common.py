@@ -1,0 +1,45 @@
+"""What several verbs share: the --data, --endpoint and --lang options and the runner they choose."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..questions.endpoint import Runner
+
+
+def data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", action="append", type=Path, metavar="PATH",
+        help="TriG file or folder to load instead of the bundled data/ (repeatable)",
+    )
+
+
+def force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace the folder even if sezkg did not build it (its files are deleted)")
+
+
+def endpoint_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="run on this SPARQL 1.1 endpoint instead of the embedded store "
+                             "(its default graph must be the union of the named graphs)")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="deadline for each whole request to the endpoint (default: 30)")
+
+
+def runner(args: argparse.Namespace) -> Runner:
+    """The embedded store (loaded from --data or the bundled data) or a remote endpoint."""
+    if getattr(args, "endpoint", None):
+        if args.data:
+            raise UsageError("--data and --endpoint do not go together: the endpoint holds its own data")
+        from ..questions.endpoint import RemoteRunner
+
+        return RemoteRunner(args.endpoint, args.timeout)
+    from ..kg.load import load
+
+    return load(data=args.data)

@@ -1,0 +1,32 @@
+"""sezkg report: the main job."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_OK, EXIT_VIOLATIONS
+from .common import data_option, force_option
+
+NAME = "report"
+HELP = "load, validate, find the overlaps and write a browsable report folder (the main job)"
+EXAMPLE = "sezkg report --out sezkg-report && xdg-open sezkg-report/index.html"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("sezkg-report"), help="report folder (default: ./sezkg-report)")
+    force_option(parser)
+    data_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..views.report import build_report
+    from ..views.text import validation_text
+
+    result = build_report(args.out, data=args.data, force=args.force,
+                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    if not result.validation.conforms:
+        print(validation_text(result.validation), file=sys.stderr)
+    print(f"report written to {result.folder}; open {result.folder / 'index.html'}")
+    return EXIT_OK if result.validation.conforms else EXIT_VIOLATIONS

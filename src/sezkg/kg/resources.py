@@ -1,0 +1,41 @@
+"""Where the knowledge graph's files live.
+
+An installed wheel carries `ontology/`, `data/` and `queries/` under `sezkg/bundled/`; a source
+checkout (editable install or PYTHONPATH=src) reads the folders at the repository root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class KGFiles:
+    """The three folders that make up the knowledge graph."""
+
+    ontology: Path
+    data: Path
+    queries: Path
+
+    @property
+    def shapes(self) -> Path:
+        return self.ontology / "shapes.ttl"
+
+
+def kg_root() -> Path:
+    """The folder that holds `ontology/`, `data/` and `queries/`."""
+    for candidate in (_PACKAGE / "bundled", _PACKAGE.parent.parent):
+        if (candidate / "ontology").is_dir() and (candidate / "data").is_dir():
+            return candidate
+    raise InputError(_PACKAGE, "cannot find the knowledge graph folders: expected sezkg/bundled/ (installed) "
+                               "or ontology/ and data/ at the repository root; reinstall sezkg")
+
+
+def default_files() -> KGFiles:
+    root = kg_root()
+    return KGFiles(ontology=root / "ontology", data=root / "data", queries=root / "queries")

@@ -1,0 +1,1 @@
+"""Taking the data elsewhere: export formats, JSON-LD, tables, push and serve."""

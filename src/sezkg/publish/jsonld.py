@@ -1,0 +1,87 @@
+"""Compact JSON-LD with the context shipped in `ontology/context.jsonld`.
+
+Written by hand rather than by a general JSON-LD library because the KG has no blank
+nodes: every node is an `@id`, so compaction is only prefixing, and sorting every key and
+list gives the same bytes on every run. Tests re-parse the output with rdflib and with
+pyoxigraph to prove it says exactly what the store holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..kg.resources import default_files
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def load_context(path: Path | None = None) -> dict[str, str]:
+    path = path or default_files().ontology / "context.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+
+
+class Compactor:
+    def __init__(self, context: dict[str, str]):
+        self.context = context
+        # Longest namespace first, so that the most specific prefix wins.
+        self.prefixes = sorted(((ns, p) for p, ns in context.items() if isinstance(ns, str)), key=lambda x: -len(x[0]))
+
+    def iri(self, iri: str) -> str:
+        for ns, prefix in self.prefixes:
+            if iri.startswith(ns):
+                local = iri[len(ns):]
+                if local and all(c.isalnum() or c in "-_." for c in local) and not local.startswith("."):
+                    return f"{prefix}:{local}"
+        return iri
+
+    def value(self, term) -> object:
+        if isinstance(term, ox.NamedNode):
+            return {"@id": self.iri(term.value)}
+        if term.language:
+            return {"@language": term.language, "@value": term.value}
+        if term.datatype.value == XSD_STRING:
+            return term.value
+        return {"@type": self.iri(term.datatype.value), "@value": term.value}
+
+
+def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict]:
+    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        subject = compactor.iri(q.subject.value)
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            nodes[subject]["@type"].append(compactor.iri(q.object.value))
+        else:
+            nodes[subject][compactor.iri(q.predicate.value)].append(compactor.value(q.object))
+    out = []
+    for subject in sorted(nodes):
+        node: dict[str, object] = {"@id": subject}
+        for key in sorted(nodes[subject]):
+            values = sorted(nodes[subject][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            node[key] = values
+        out.append(node)
+    return out
+
+
+def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph: str | None = None) -> bytes:
+    """Quads as compact JSON-LD: one `@graph` entry per named graph, keys and lists sorted."""
+    context = context if context is not None else load_context()
+    compactor = Compactor(context)
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in quads:
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            raise ValueError("the JSON-LD writer takes no blank nodes (the KG has none)")
+        by_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""].append(q)
+    if graph is not None:
+        document = {"@context": context, "@id": compactor.iri(graph), "@graph": _nodes(compactor, by_graph.get(graph, []))}
+    else:
+        document = {"@context": context, "@graph": [
+            {"@id": compactor.iri(g), "@graph": _nodes(compactor, qs)} for g, qs in sorted(by_graph.items()) if g
+        ]}
+        if "" in by_graph:  # triples in the default graph sit at the top level
+            document["@graph"].extend(_nodes(compactor, by_graph[""]))
+    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")

@@ -1,0 +1,1 @@
+"""Questions asked of the KG: the query catalogue, endpoints, overlaps, validation."""

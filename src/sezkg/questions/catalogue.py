@@ -1,0 +1,164 @@
+"""The query catalogue: `queries/*.rq`, one question per file, each opening with a header.
+
+Header lines, before the query proper:
+
+    # title: Undocumented ontology terms
+    # question: Which sez: terms lack an English label, a comment or rdfs:isDefinedBy?
+    # param: zone iri - the zone to ask about
+    # param: date date = 2024-01-01 - the day the answer holds on
+
+A parameter is bound where the query body holds `VALUES ?name { UNDEF }` (exactly once): the
+runner puts the value there as an RDF term written by pyoxigraph (an IRI checked as an IRI, a
+literal escaped as a literal), so no value can change the query's text beyond that one term.
+Left unbound, `UNDEF` makes the query run for every value, so each file is plain SPARQL that
+runs as it stands on any endpoint.
+
+Files named `*-violation.rq` are quality gates (ODK convention): on valid data they return
+no rows, and `sezkg validate` fails when one does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError, UsageError
+from ..kg.resources import default_files
+from ..kg.rows import Rows
+from .endpoint import Runner
+
+_HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Typed literal parameters: the datatype and its lexical form (pyoxigraph accepts ill-typed
+# literals as they are, so the form is checked here).
+_LITERAL_TYPES = {
+    "date": (XSD + "date", re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?")),
+    "gyear": (XSD + "gYear", re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?")),
+    "integer": (XSD + "integer", re.compile(r"[+-]?\d+")),
+    "decimal": (XSD + "decimal", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")),
+    "boolean": (XSD + "boolean", re.compile(r"true|false|1|0")),
+}
+PARAM_TYPES = ("iri", "string", *_LITERAL_TYPES)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+    doc: str = ""
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """The value as an RDF term of this parameter's type; UsageError when it is not one."""
+        try:
+            if self.type == "iri":
+                node = ox.NamedNode(value)
+                if ":" not in value or any(c in value for c in ' <>"{}|\\^`'):
+                    raise ValueError("not an absolute IRI")
+                return node
+            if self.type == "string":
+                return ox.Literal(value)
+            datatype, form = _LITERAL_TYPES[self.type]
+            if form.fullmatch(value) is None:
+                raise ValueError(f"not a valid {self.type}")
+            return ox.Literal(value, datatype=ox.NamedNode(datatype))
+        except ValueError as exc:
+            raise UsageError(f"parameter {self.name!r} takes {self.type}; {value!r} is not one ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    title: str
+    question: str
+    text: str
+    path: Path
+    params: tuple[Param, ...] = field(default=())
+
+    @property
+    def is_violation(self) -> bool:
+        return self.name.endswith("-violation")
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise UsageError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
+
+    def bind(self, values: dict[str, str] | None = None) -> str:
+        """The query text with each given (or defaulted) parameter bound to its RDF term."""
+        values = dict(values or {})
+        for name in values:
+            self.param(name)
+        text = self.text
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                continue
+            replacement = f"VALUES ?{p.name} {{ {p.term(raw)} }}"
+            # A function, not a template: the term's backslashes must reach the query as they are.
+            text = _values_slot(p.name).sub(lambda _m, r=replacement: r, text, count=1)
+        return text
+
+
+def read_query(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
+    fields: dict[str, list[str]] = {"title": [], "question": []}
+    params = []
+    for number, line in enumerate(header, start=1):
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key != "param":
+            fields[key].append(value)
+            continue
+        spec = _PARAM.match(value)
+        if not spec or spec.group("type") not in PARAM_TYPES:
+            raise InputError(path, f"bad parameter line (want 'name type [= default] - doc', "
+                                   f"type one of {', '.join(PARAM_TYPES)}): {value}", number)
+        param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "")
+        slots = len(_values_slot(param.name).findall(text))
+        if slots != 1:
+            raise InputError(path, f"parameter {param.name!r} needs exactly one 'VALUES ?{param.name} {{ UNDEF }}' "
+                                   f"in the query body (found {slots})", number)
+        if param.default is not None:
+            param.term(param.default)
+        params.append(param)
+    if not fields["title"]:
+        raise InputError(path, "query file has no '# title:' header line", 1)
+    if not fields["question"]:
+        raise InputError(path, "query file has no '# question:' header line", 1)
+    return Query(
+        name=path.stem,
+        title=fields["title"][0],
+        question=" ".join(fields["question"]),
+        text=text,
+        path=path,
+        params=tuple(params),
+    )
+
+
+def _values_slot(name: str) -> re.Pattern[str]:
+    return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{\s*UNDEF\s*\}")
+
+
+def catalogue(folder: Path | None = None) -> dict[str, Query]:
+    """Every query of the catalogue by name, sorted by name."""
+    folder = folder or default_files().queries
+    return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def run_select(runner: Runner, query: Query, params: dict[str, str] | None = None) -> Rows:
+    """Run a catalogue query with its parameters bound, on the embedded store or an endpoint."""
+    try:
+        return runner.select(query.bind(params))
+    except SyntaxError as exc:
+        raise InputError(query.path, f"SPARQL syntax error: {exc}") from None

@@ -1,0 +1,102 @@
+"""The main job: load, validate and export the knowledge graph into one folder.
+
+The folder is built beside its target and swapped in at the end (see sezkg.kg.files), so a
+re-run replaces it whole, a failed run leaves the previous report as it was, and a folder
+sezkg did not build is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..kg.files import building_folder, check_replaceable
+from ..kg.load import KnowledgeGraph, load
+from ..kg.resources import KGFiles, default_files
+from ..publish.export import FORMATS, serialize
+from ..questions.catalogue import catalogue
+from ..questions.overlaps import find_overlaps
+from ..questions.validate import ValidationReport, validate
+from .pages import NAV, front_page
+from .text import overlaps_text, validation_json, validation_text
+from .viz import write_viz
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    folder: Path
+    quads: int
+    graphs: int
+    files: int
+    validation: ValidationReport
+
+
+def build_report(
+    out: Path,
+    files: KGFiles | None = None,
+    data: list[Path] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+    force: bool = False,
+) -> ReportResult:
+    files = files or default_files()
+    out = Path(out).absolute()
+    check_replaceable(out, force)
+    steps = 5
+
+    started = time.perf_counter()
+    kg: KnowledgeGraph = load(files, data)
+    progress(f"[1/{steps}] load: {len(kg):,} quads in {len(kg.graph_names())} named graphs "
+             f"from {len(kg.files)} files ({time.perf_counter() - started:.2f} s)")
+
+    started = time.perf_counter()
+    report = validate(kg, files)
+    verdict = "conforms" if report.conforms else f"{len(report.violations)} violations"
+    progress(f"[2/{steps}] validate: {verdict} ({report.shapes_checked} node shapes, "
+             f"{report.queries_checked} violation queries; {time.perf_counter() - started:.2f} s)")
+
+    started = time.perf_counter()
+    queries = catalogue(files.queries)
+    overlaps = find_overlaps(kg, queries=queries)
+    progress(f"[3/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
+             f"({time.perf_counter() - started:.2f} s)")
+
+    with building_folder(out, "report", force) as building:
+        started = time.perf_counter()
+        viz = write_viz(kg, building, overlaps, nav=NAV)
+        progress(f"[4/{steps}] visualise: network, matrix, {len(viz.images)} images, "
+                 f"{len(viz.graphs)} graph files ({time.perf_counter() - started:.2f} s)")
+
+        started = time.perf_counter()
+        exports = building / "export"
+        exports.mkdir()
+        for spec in FORMATS.values():
+            (exports / f"sezkg.{spec.extension}").write_bytes(serialize(kg, spec.name))
+        (building / "validation.txt").write_text(validation_text(report), encoding="utf-8")
+        (building / "validation.json").write_text(validation_json(report), encoding="utf-8")
+        (building / "overlaps.txt").write_text(overlaps_text(overlaps), encoding="utf-8")
+        (building / "overlaps.json").write_text(overlaps_text(overlaps, "json"), encoding="utf-8")
+        export_names = sorted(f"export/sezkg.{s.extension}" for s in FORMATS.values())
+        extra = (["overlaps.txt", "overlaps.json"] + sorted(p.name for p in viz.images)
+                 + sorted(p.name for p in viz.graphs))
+        summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
+                        f"{len(overlaps.overlaps)} overlapping responsibilities found.")
+        index = front_page(kg, queries, overlaps, report, building, export_names, extra, summary_line)
+        (building / "index.html").write_text(index, encoding="utf-8")
+        summary = {
+            "quads": len(kg),
+            "graphs": kg.graph_names(),
+            "files": [str(f.path.relative_to(files.ontology.parent)) if f.path.is_relative_to(files.ontology.parent)
+                      else str(f.path) for f in kg.files],
+            "conforms": report.conforms,
+            "violations": len(report.violations),
+            "overlaps": len(overlaps.overlaps),
+            "exports": export_names,
+        }
+        (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    progress(f"[5/{steps}] export and pages: {len(FORMATS)} RDF formats, index.html "
+             f"({time.perf_counter() - started:.2f} s)")
+    progress(f"open {out / 'index.html'}")
+    return ReportResult(out, len(kg), len(kg.graph_names()), len(kg.files), report)

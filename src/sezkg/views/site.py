@@ -1,0 +1,297 @@
+"""A static linked-data site: a page for the path of every IRI of the KG, with Turtle and
+JSON-LD alternates, an ontology documentation page, a VoID/DCAT description generated from
+the data, dumps, and content-negotiation rules for Apache and nginx.
+
+IRI https://w3id.org/sezkg/id/zone/saryarka -> DIR/id/zone/saryarka/index.html (+ .ttl, .jsonld)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..kg.files import building_folder
+from ..kg.load import KnowledgeGraph
+from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ..publish.export import serialize
+from ..publish.jsonld import Compactor, load_context, to_jsonld
+from ..questions.catalogue import catalogue, run_select
+from .viz import page
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+DATASET = BASE + "dataset"
+DUMPS = {"nquads": "sezkg.nq", "trig": "sezkg.trig", "jsonld": "sezkg.jsonld", "turtle": "sezkg.ttl"}
+MEDIA = {"nquads": "application/n-quads", "trig": "application/trig", "jsonld": "application/ld+json",
+         "turtle": "text/turtle"}
+
+HTACCESS = """# Content negotiation for the sezkg site (Apache, mod_rewrite and mod_negotiation-free).
+# /id/zone/saryarka -> index.ttl for text/turtle, index.jsonld for application/ld+json, else index.html
+Options -MultiViews
+DirectoryIndex index.html
+AddType text/turtle .ttl
+AddType application/ld+json .jsonld
+AddType application/n-quads .nq
+AddType application/trig .trig
+Header append Vary Accept
+RewriteEngine On
+RewriteCond %{HTTP_ACCEPT} text/turtle
+RewriteCond %{REQUEST_FILENAME}/index.ttl -f
+RewriteRule ^(.*?)/?$ $1/index.ttl [L]
+RewriteCond %{HTTP_ACCEPT} application/ld\\+json
+RewriteCond %{REQUEST_FILENAME}/index.jsonld -f
+RewriteRule ^(.*?)/?$ $1/index.jsonld [L]
+"""
+
+NGINX = """# Content negotiation for the sezkg site (nginx). Include in a server block whose root is the site.
+map $http_accept $sezkg_alternate {
+    default                   index.html;
+    ~text/turtle              index.ttl;
+    ~application/ld\\+json     index.jsonld;
+}
+types {
+    text/turtle ttl;
+    application/ld+json jsonld;
+    application/n-quads nq;
+    application/trig trig;
+}
+location / {
+    add_header Vary Accept;
+    try_files $uri $uri/$sezkg_alternate $uri/index.html =404;
+}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def site_path(iri: str) -> str | None:
+    """The site folder for an IRI of the KG ('id/zone/saryarka'), or None for other IRIs."""
+    if not iri.startswith(BASE) or "#" in iri:
+        return None
+    path = iri[len(BASE):].strip("/")
+    if not path or any(part in ("", ".", "..") for part in path.split("/")):
+        return None
+    return path
+
+
+class SiteBuilder:
+    def __init__(self, kg: KnowledgeGraph, base_url: str = BASE, endpoint: str | None = None):
+        self.kg = kg
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.endpoint = endpoint
+        self.queries = catalogue()
+        self.labels = {r["thing"].value: r["label"].value for r in run_select(kg, self.queries["labels"])}
+        self.compactor = Compactor(load_context())
+        self.by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
+        self.by_object: dict[str, list[ox.Quad]] = defaultdict(list)
+        for q in kg.sorted_quads():
+            self.by_subject[q.subject.value].append(q)
+            if isinstance(q.object, ox.NamedNode):
+                self.by_object[q.object.value].append(q)
+        self.pages = sorted(s for s in self.by_subject if site_path(s))
+        self.page_set = {site_path(i) for i in self.pages}
+        self.graph_set = set(kg.graph_names())
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri, self.compactor.iri(iri))
+
+    def href(self, from_path: str, iri: str) -> str | None:
+        """A relative link from the page at from_path to the page of iri, if the site has one."""
+        if iri.startswith(ONTOLOGY_IRI + "#") or iri == ONTOLOGY_IRI:
+            target = "ontology/index.html" + (iri[len(ONTOLOGY_IRI):] if "#" in iri else "")
+        else:
+            path = site_path(iri)
+            if path is None or path not in self.page_set:
+                return None
+            target = f"{path}/index.html"
+        return os.path.relpath(target, from_path or ".").replace(os.sep, "/") if from_path else target
+
+    def link(self, from_path: str, iri: str) -> str:
+        href = self.href(from_path, iri)
+        text = _e(self.label(iri))
+        return f'<a href="{_e(href)}">{text}</a>' if href else f'<a href="{_e(iri)}">{text}</a>'
+
+    def value_html(self, from_path: str, term) -> str:
+        if isinstance(term, ox.NamedNode):
+            return self.link(from_path, term.value)
+        suffix = f' <span class="kind">@{_e(term.language)}</span>' if term.language else ""
+        return _e(term.value) + suffix
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def entity_page(self, iri: str) -> str:
+        path = site_path(iri)
+        quads = self.by_subject[iri]
+        types = sorted({q.object.value for q in quads if q.predicate.value == RDF_TYPE})
+        groups: dict[str, list[ox.Quad]] = defaultdict(list)
+        for q in quads:
+            if q.predicate.value != RDF_TYPE:
+                groups[q.predicate.value].append(q)
+        rows = []
+        for prop in sorted(groups, key=lambda p: (self.label(p), p)):
+            for q in groups[prop]:
+                rows.append(f"<tr><td>{self.link(path, prop)}</td><td>{self.value_html(path, q.object)}</td>"
+                            f"<td>{self.link(path, q.graph_name.value)}</td></tr>")
+        incoming = sorted({(q.subject.value, q.predicate.value) for q in self.by_object.get(iri, [])
+                           if q.predicate.value != RDF_TYPE})
+        incoming_html = "".join(f"<li>{self.link(path, s)} — {self.link(path, p)}</li>" for s, p in incoming[:500])
+        graph_facts = ""
+        if iri in self.graph_set:  # a source: list what it states
+            stated = sorted({q.subject.value for q in self.kg.sorted_quads(iri)})
+            graph_facts = (f"<h2>What this source states</h2><p>{len(self.kg.sorted_quads(iri))} statements about "
+                           f"{len(stated)} things:</p><ul>"
+                           + "".join(f"<li>{self.link(path, s)}</li>" for s in stated) + "</ul>")
+        body = (
+            f'<p class="kind">{_e(iri)}</p>'
+            f'<p>Type: {", ".join(self.link(path, t) for t in types) or "—"}. '
+            f'Also as <a href="index.ttl" type="text/turtle">Turtle</a> and '
+            f'<a href="index.jsonld" type="application/ld+json">JSON-LD</a> (with source graphs).</p>'
+            '<h2>Facts</h2><table class="data"><thead><tr><th scope="col">Property</th><th scope="col">Value</th>'
+            f'<th scope="col">Source</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            + (f"<h2>Referred to by</h2><ul>{incoming_html}</ul>" if incoming_html else "")
+            + graph_facts
+        )
+        home = os.path.relpath("index.html", path)
+        nav = f'<nav><a href="{_e(home)}">sezkg home</a></nav>'
+        head_links = ('<link rel="alternate" type="text/turtle" href="index.ttl">'
+                      '<link rel="alternate" type="application/ld+json" href="index.jsonld">')
+        return page(self.label(iri), body, nav).replace("</head>", head_links + "</head>", 1)
+
+    def ontology_page(self) -> str:
+        terms = sorted(s for s in self.by_subject if s.startswith(ONTOLOGY_IRI + "#"))
+        used_as_class: dict[str, str] = {}
+        used_as_property: dict[str, str] = {}
+        for q in self.kg.sorted_quads():
+            if q.graph_name.value in (ONTOLOGY_IRI, BASE + "scheme"):
+                continue
+            if q.predicate.value == RDF_TYPE:
+                used_as_class.setdefault(q.object.value, q.subject.value)
+            else:
+                used_as_property.setdefault(q.predicate.value, q.subject.value)
+
+        def one(iri: str, prop: str) -> str:
+            values = [q.object for q in self.by_subject[iri] if q.predicate.value == prop]
+            return ", ".join(self.value_html("ontology", v) for v in values) or "—"
+
+        sections = {"Classes": [], "Properties": []}
+        for term in terms:
+            kinds = {q.object.value for q in self.by_subject[term] if q.predicate.value == RDF_TYPE}
+            is_class = OWL + "Class" in kinds
+            example = used_as_class.get(term) if is_class else used_as_property.get(term)
+            local = term.split("#", 1)[1]
+            rows = [f"<dt>Definition</dt><dd>{one(term, RDFS + 'comment')}</dd>"]
+            if is_class:
+                rows.append(f"<dt>Subclass of</dt><dd>{one(term, RDFS + 'subClassOf')}</dd>")
+            else:
+                rows.append(f"<dt>Domain</dt><dd>{one(term, RDFS + 'domain')}</dd>"
+                            f"<dt>Range</dt><dd>{one(term, RDFS + 'range')}</dd>")
+            rows.append(f"<dt>Example from the data</dt><dd>{self.link('ontology', example) if example else '—'}</dd>")
+            sections["Classes" if is_class else "Properties"].append(
+                f'<section id="{_e(local)}"><h3>{_e(self.label(term))} <code>sez:{_e(local)}</code></h3>'
+                f'<dl>{"".join(rows)}</dl></section>')
+        body = (f'<p class="kind">{_e(ONTOLOGY_IRI)}</p><p>{one(ONTOLOGY_IRI, DCT + "description")}</p>'
+                f'<p>Version {one(ONTOLOGY_IRI, OWL + "versionInfo")}; licence {one(ONTOLOGY_IRI, DCT + "license")}.</p>'
+                + "".join(f"<h2>{name} ({len(items)})</h2>{''.join(items)}" for name, items in sections.items()))
+        return page("sezkg ontology", body, '<nav><a href="../index.html">sezkg home</a></nav>')
+
+    def void(self) -> bytes:
+        """VoID and DCAT description, computed from the data by catalogue queries."""
+        d = ox.NamedNode(DATASET)
+        t: list[ox.Triple] = []
+
+        def add(s, p, o):
+            t.append(ox.Triple(s, ox.NamedNode(p), o))
+
+        lit = ox.Literal
+        integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        for kind in (VOID + "Dataset", DCAT + "Dataset"):
+            add(d, RDF_TYPE, ox.NamedNode(kind))
+        add(d, DCT + "title", lit("sezkg: governance of Kazakhstan's special economic zones", language="en"))
+        add(d, DCT + "description", lit("Zones, organisations, mandates, audit findings, indicators and legal acts, "
+                                        "each fact in the named graph of the source that states it.", language="en"))
+        add(d, DCT + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"))
+        add(d, VOID + "vocabulary", ox.NamedNode(ONTOLOGY_IRI))
+        add(d, VOID + "triples", lit(str(len({q.triple for q in self.kg.sorted_quads()})), datatype=integer))
+        if self.endpoint:
+            add(d, VOID + "sparqlEndpoint", ox.NamedNode(self.endpoint))
+        for fmt, name in sorted(DUMPS.items()):
+            dump = ox.NamedNode(f"{self.base_url}dumps/{name}")
+            dist = ox.NamedNode(f"{DATASET}/distribution/{fmt}")
+            add(d, VOID + "dataDump", dump)
+            add(d, DCAT + "distribution", dist)
+            add(dist, RDF_TYPE, ox.NamedNode(DCAT + "Distribution"))
+            add(dist, DCAT + "downloadURL", dump)
+            add(dist, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{MEDIA[fmt]}"))
+        for row in run_select(self.kg, self.queries["graph-sizes"]):
+            graph = row["graph"].value
+            subset = ox.NamedNode(f"{DATASET}/graph/{graph[len(BASE):].replace('/', '-')}")
+            add(d, VOID + "subset", subset)
+            add(subset, RDF_TYPE, ox.NamedNode(VOID + "Dataset"))
+            add(subset, DCT + "source", ox.NamedNode(graph))
+            add(subset, VOID + "triples", lit(row["triples"].value, datatype=integer))
+            if graph.startswith(BASE + "source/"):
+                add(d, DCT + "source", ox.NamedNode(graph))
+        for name, key, count in (("class-partition", "class", "entities"), ("property-partition", "property", "triples")):
+            for row in run_select(self.kg, self.queries[name]):
+                iri = row[key].value
+                short = self.compactor.iri(iri)
+                slug = short.replace(":", "-") if short != iri else hashlib.sha1(iri.encode()).hexdigest()[:12]
+                part = ox.NamedNode(f"{DATASET}/{key}/{slug}")
+                add(d, VOID + f"{key}Partition", part)
+                add(part, VOID + key, ox.NamedNode(iri))
+                add(part, VOID + count, lit(row[count].value, datatype=integer))
+        prefixes = {**PREFIXES, "void": VOID, "dcat": DCAT}
+        return ox.serialize(sorted(set(t), key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+    def index_page(self) -> str:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for iri in self.pages:
+            groups[site_path(iri).split("/")[0 if not iri.startswith(BASE + "id/") else 1]].append(iri)
+        parts = []
+        for name in sorted(groups):
+            items = "".join(f"<li>{self.link('', i)}</li>" for i in sorted(groups[name], key=self.label))
+            parts.append(f"<h2>{_e(name)} ({len(groups[name])})</h2><ul>{items}</ul>")
+        dumps = "".join(f'<li><a href="dumps/{n}">{n}</a></li>' for n in sorted(DUMPS.values()))
+        body = (f"<p>{len(self.pages)} pages, one per thing in the knowledge graph, each with Turtle and JSON-LD "
+                f"alternates. <a href=\"ontology/index.html\">Ontology documentation</a>; "
+                f"<a href=\"void.ttl\">dataset description (VoID and DCAT)</a>.</p><h2>Dumps</h2><ul>{dumps}</ul>"
+                + "".join(parts))
+        return page("sezkg: linked data", body)
+
+    def build(self, out: Path, force: bool = False) -> int:
+        """Write the whole site into a fresh folder swapped in at the end; returns the page count."""
+        with building_folder(out, "site", force) as building:
+            for iri in self.pages:
+                folder = building / site_path(iri)
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "index.html").write_text(self.entity_page(iri), encoding="utf-8")
+                quads = self.by_subject[iri]
+                triples = sorted({q.triple for q in quads}, key=str)
+                (folder / "index.ttl").write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+                (folder / "index.jsonld").write_bytes(to_jsonld(quads))
+            (building / "ontology").mkdir(exist_ok=True)
+            (building / "ontology" / "index.html").write_text(self.ontology_page(), encoding="utf-8")
+            (building / "ontology" / "index.ttl").write_bytes(serialize(self.kg, "turtle", ONTOLOGY_IRI))
+            (building / "void.ttl").write_bytes(self.void())
+            (building / "dumps").mkdir()
+            for fmt, name in DUMPS.items():
+                (building / "dumps" / name).write_bytes(serialize(self.kg, fmt))
+            (building / "index.html").write_text(self.index_page(), encoding="utf-8")
+            (building / ".htaccess").write_text(HTACCESS, encoding="utf-8")
+            (building / "nginx.conf").write_text(NGINX, encoding="utf-8")
+        return len(self.pages)
+
+
+def build_site(kg: KnowledgeGraph, out: Path, endpoint: str | None = None, force: bool = False) -> int:
+    return SiteBuilder(kg, endpoint=endpoint).build(out, force)

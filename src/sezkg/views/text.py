@@ -1,0 +1,175 @@
+"""Text and JSON renderings of results for people and for scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+
+from ..kg.namespaces import PREFIXES
+from ..questions.overlaps import OverlapNetwork, OverlapReport
+from ..questions.validate import ValidationReport
+
+
+def validation_text(report: ValidationReport) -> str:
+    head = (f"{report.shapes_checked} node shapes and {report.queries_checked} violation queries checked: ")
+    if report.conforms:
+        return head + "the knowledge graph conforms.\n"
+    lines = [head + f"{len(report.violations)} violations on {len(report.by_focus())} entities.", ""]
+    for focus, violations in report.by_focus().items():
+        label = violations[0].focus_label
+        lines.append(f"{label} <{focus}>" if label else f"<{focus}>")
+        files = sorted({f for v in violations for f in v.files})
+        if files:
+            lines.append(f"  in {', '.join(files)}")
+        for v in violations:
+            where = f"{v.path}: " if v.path else ""
+            value = f" (value: {v.value})" if v.value else ""
+            lines.append(f"  - {where}{v.message}{value}  [{v.check}]")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def validation_json(report: ValidationReport) -> str:
+    payload = {
+        "conforms": report.conforms,
+        "shapes_checked": report.shapes_checked,
+        "queries_checked": report.queries_checked,
+        "violations": [
+            {
+                "focus": v.focus,
+                "label": v.focus_label,
+                "path": v.path,
+                "value": v.value,
+                "message": v.message,
+                "severity": v.severity,
+                "check": v.check,
+                "files": list(v.files),
+            }
+            for vs in report.by_focus().values()
+            for v in vs
+        ],
+    }
+    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- query results
+
+ROW_FORMATS = ("table", "csv", "json", "markdown")
+
+
+def term_text(term: object, compact: bool = False) -> str:
+    """A term as text: an IRI in full (or prefixed when `compact`), a literal by its value."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact_iri(term.value) if compact else term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def compact_iri(iri: str) -> str:
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best) and _is_local_name(iri[len(ns):]):
+            best, name = ns, f"{prefix}:{iri[len(ns):]}"
+    return name if best else f"<{iri}>"
+
+
+def _is_local_name(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "-_." for c in text) and not text.endswith(".")
+
+
+def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str) -> str:
+    if fmt == "json":
+        payload = [{v: term_text(row.get(v)) for v in variables if v in row} for row in rows]
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow([term_text(row.get(v)) for v in variables])
+        return buffer.getvalue()
+    cells = [[term_text(row.get(v), compact=True) for v in variables] for row in rows]
+    if fmt == "markdown":
+        escape = lambda text: text.replace("|", "\\|")  # noqa: E731
+        lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
+        lines += ["| " + " | ".join(escape(c) for c in line) + " |" for line in cells]
+        return "\n".join(lines) + "\n"
+    widths = [max([len(v)] + [len(line[i]) for line in cells]) for i, v in enumerate(variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- overlaps
+
+def overlaps_payload(report: OverlapReport) -> dict:
+    label = report.label
+    return {
+        "zone": report.zone,
+        "overlaps": [
+            {
+                "rank": o.rank,
+                "kind": o.kind,
+                "summary": o.summary,
+                "organisations": [{"iri": i, "label": label(i)} for i in o.organisations],
+                "function": {"iri": o.function, "label": label(o.function)} if o.function else None,
+                "zones": [{"iri": z, "label": label(z)} for z in o.zones],
+                "evidence": [
+                    {"kind": e.kind, "iri": e.iri, "label": e.label, "detail": e.detail,
+                     "source": e.source, "source_label": e.source_label}
+                    for e in o.evidence
+                ],
+                "sources": list(o.sources),
+            }
+            for o in report.overlaps
+        ],
+    }
+
+
+def overlaps_text(report: OverlapReport, fmt: str = "table") -> str:
+    if fmt == "json":
+        return json.dumps(overlaps_payload(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["rank", "kind", "summary", "organisations", "function", "zones", "evidence", "sources"])
+        for o in report.overlaps:
+            writer.writerow([o.rank, o.kind, o.summary, " | ".join(o.organisations), o.function,
+                             " | ".join(o.zones), " | ".join(e.iri for e in o.evidence), " | ".join(o.sources)])
+        return buffer.getvalue()
+    md = fmt == "markdown"
+    lines = [("# " if md else "") + f"{len(report.overlaps)} overlaps"
+             + (f" reaching {report.label(report.zone)}" if report.zone else ""), ""]
+    for o in report.overlaps:
+        lines.append(("## " if md else "") + f"{o.rank}. [{o.kind}] {o.summary}")
+        if o.function:
+            lines.append(f"{'- ' if md else '   '}function: {report.label(o.function)}")
+        for e in o.evidence:
+            detail = f": {e.detail}" if e.detail else ""
+            lines.append(f"{'- ' if md else '   '}{e.kind} {e.label}{detail} — source: {e.source_label} <{e.source}>")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def network_text(network: OverlapNetwork, fmt: str = "table") -> str:
+    nodes = [{"organisation": n.organisation, "label": n.label, "weighted_degree": n.weighted_degree,
+              "betweenness": n.betweenness, "partners": n.partners} for n in network.nodes]
+    zones = [{"zone": z.zone, "label": z.label, "organisations": z.organisations,
+              "overlapping_pairs": z.overlapping_pairs} for z in network.zones]
+    if fmt == "json":
+        return json.dumps({"organisations": nodes, "zones": zones}, indent=2, ensure_ascii=False) + "\n"
+    org_rows = [{k: ox.Literal(str(v)) for k, v in n.items()} for n in nodes]
+    zone_rows = [{k: ox.Literal(str(v)) for k, v in z.items()} for z in zones]
+    sub = "csv" if fmt == "csv" else ("markdown" if fmt == "markdown" else "table")
+    return ("Organisations by overlap centrality\n"
+            + rows_text(["label", "weighted_degree", "betweenness", "partners"], org_rows, sub)
+            + "\nCoordination burden by zone\n"
+            + rows_text(["label", "organisations", "overlapping_pairs"], zone_rows, sub))

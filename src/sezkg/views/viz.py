@@ -1,0 +1,445 @@
+"""Pictures of the overlaps: an interactive network page, an organisation x function matrix,
+static PNG and SVG of both, and GraphML / GEXF of the overlap network.
+
+Everything is built from catalogue queries (zone-governors, who-says-so, labels) and the
+overlap report, so it shows exactly what `sezkg overlaps` says. The pages are self-contained:
+the data and the JavaScript are inlined, nothing is fetched, so they work offline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+from ..publish.export import write_atomic
+from ..questions.catalogue import Query, catalogue, run_select
+from ..questions.endpoint import Runner
+from ..questions.overlaps import KINDS, OverlapReport, find_overlaps, overlap_graph
+from .text import compact_iri
+
+KIND_LABELS = {
+    "documented-duplication": "documented duplication (audit finding)",
+    "unexercised-mandate": "unexercised mandate",
+    "shared-mandate": "shared mandate",
+    "self-oversight": "self-oversight",
+    "exception": "exception to the standard chain",
+    "conflicting-claim": "conflicting claims",
+}
+NETWORK_KINDS = ("documented-duplication", "shared-mandate", "unexercised-mandate", "exception")
+
+
+@dataclass(frozen=True)
+class VizFiles:
+    network_html: Path
+    matrix_html: Path
+    images: tuple[Path, ...]
+    graphs: tuple[Path, ...]
+
+
+# ---------------------------------------------------------------- data
+
+def _v(row: dict, name: str) -> str:
+    term = row.get(name)
+    return term.value if term is not None else ""
+
+
+def _short(label: str) -> str:
+    for long, short in (("Management company of the ", "MC "), ("Management company of ", "MC "),
+                        ("International Center for Boundary Cooperation", "ICBC"), (" SEZ", "")):
+        label = label.replace(long, short)
+    return label if len(label) <= 34 else label[:32] + "…"
+
+
+def network_data(runner: Runner, report: OverlapReport | None = None,
+                 queries: dict[str, Query] | None = None) -> dict:
+    """The network page's data: nodes with a layout, mandate links, overlap edges, facts."""
+    queries = queries or catalogue()
+    report = report or find_overlaps(runner, queries=queries)
+    label = report.label
+    holds: dict[tuple[str, str], set[str]] = defaultdict(set)  # (org, function) -> zones
+    reaches: dict[tuple[str, str], set[str]] = defaultdict(set)  # (org, zone) -> functions
+    for row in run_select(runner, queries["zone-governors"]):
+        org, fn, zone = _v(row, "holder"), _v(row, "function"), _v(row, "zone")
+        holds[(org, fn)].add(zone)
+        reaches[(org, zone)].add(fn)
+
+    orgs = {o for o, _ in holds} | {o for ov in report.overlaps if ov.kind in NETWORK_KINDS for o in ov.organisations}
+    functions = {f for _, f in holds}
+    zones = {z for _, z in reaches}
+    kinds_of = {**{o: "organisation" for o in orgs}, **{f: "function" for f in functions}, **{z: "zone" for z in zones}}
+
+    overlaps = []
+    for ov in report.overlaps:
+        if ov.kind not in NETWORK_KINDS or len(ov.organisations) < 2:
+            continue
+        members = ov.organisations
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                overlaps.append({"source": a, "target": b, "kind": ov.kind, "weight": 1,
+                                 "functions": [ov.function] if ov.function else [], "zones": list(ov.zones),
+                                 "summary": f"#{ov.rank} {ov.summary}"})
+    links = (
+        [{"source": o, "target": f, "kind": "holds", "zones": sorted(z), "functions": [f]} for (o, f), z in sorted(holds.items())]
+        + [{"source": o, "target": z, "kind": "reaches", "zones": [z], "functions": sorted(f)} for (o, z), f in sorted(reaches.items())]
+    )
+
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(kinds_of))
+    # Place nodes by mandates only: the audit's duplication finding joins 16 organisations in
+    # a clique that would pull them into one unreadable knot.
+    graph.add_edges_from((l["source"], l["target"]) for l in links)
+    positions = _layout(graph)
+
+    facts = _facts(runner, queries, set(kinds_of), report.labels)
+    broader: dict[str, list[str]] = defaultdict(list)
+    for row in run_select(runner, queries["function-hierarchy"]):
+        broader[_v(row, "function")].append(_v(row, "broader"))
+    return {
+        "broader": {f: sorted(b) for f, b in sorted(broader.items()) if f in functions},
+        "nodes": [{"id": n, "label": label(n), "short": _short(label(n)), "kind": kinds_of[n],
+                   "x": positions[n][0], "y": positions[n][1]} for n in sorted(kinds_of)],
+        "links": links,
+        "overlaps": overlaps,
+        "facts": facts,
+        "zones": sorted(({"id": z, "label": label(z)} for z in zones), key=lambda z: z["label"]),
+        "functions": sorted(({"id": f, "label": label(f)} for f in functions), key=lambda f: f["label"]),
+        "kinds": [k for k in KINDS if any(o["kind"] == k for o in overlaps)],
+    }
+
+
+def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A seeded spring layout scaled into the unit square (same picture on every run)."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    n = graph.number_of_nodes()
+    raw = nx.spring_layout(graph, seed=7, iterations=300, k=2.2 / n ** 0.5) if n <= 400 else \
+        nx.random_layout(graph, seed=7)
+    xs = [p[0] for p in raw.values()]
+    ys = [p[1] for p in raw.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {n: (round((p[0] - min(xs)) / span_x, 4), round((p[1] - min(ys)) / span_y, 4)) for n, p in raw.items()}
+
+
+def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: dict[str, str]) -> dict[str, list[dict]]:
+    facts: dict[str, list[dict]] = defaultdict(list)
+    for row in run_select(runner, queries["who-says-so"]):
+        subject = _v(row, "subject")
+        if subject not in nodes:
+            continue
+        prop, value = _v(row, "property"), row.get("value")
+        text = labels.get(value.value, compact_iri(value.value)) if value is not None and hasattr(value, "value") \
+            and value.__class__.__name__ == "NamedNode" else _v(row, "value")
+        facts[subject].append({
+            "property": labels.get(prop, compact_iri(prop)),
+            "value": text,
+            "source": _v(row, "sourceLabel") or _v(row, "source"),
+            "sourceIri": _v(row, "source"),
+            "url": _v(row, "url"),
+        })
+    return dict(sorted(facts.items()))
+
+
+def synthetic_network_data(organisations: int, functions: int, zones: int, seed: int = 7) -> dict:
+    """A network of the real data's shape and any size (for the 1,000-node responsiveness check)."""
+    rng = random.Random(seed)
+    org_ids = [f"https://example.org/org/{i}" for i in range(organisations)]
+    fn_ids = [f"https://example.org/function/{i}" for i in range(functions)]
+    zone_ids = [f"https://example.org/zone/{i}" for i in range(zones)]
+    nodes = ([{"id": o, "label": f"Organisation {i}", "short": f"Org {i}", "kind": "organisation"} for i, o in enumerate(org_ids)]
+             + [{"id": f, "label": f"Function {i}", "short": f"Fn {i}", "kind": "function"} for i, f in enumerate(fn_ids)]
+             + [{"id": z, "label": f"Zone {i}", "short": f"Zone {i}", "kind": "zone"} for i, z in enumerate(zone_ids)])
+    for n in nodes:
+        n["x"], n["y"] = round(rng.random(), 4), round(rng.random(), 4)
+    links, overlaps = [], []
+    for o in org_ids:
+        f, z = rng.choice(fn_ids), rng.choice(zone_ids)
+        links.append({"source": o, "target": f, "kind": "holds", "zones": [z], "functions": [f]})
+        links.append({"source": o, "target": z, "kind": "reaches", "zones": [z], "functions": [f]})
+    for _ in range(organisations * 2):
+        a, b = rng.sample(org_ids, 2)
+        overlaps.append({"source": a, "target": b, "kind": rng.choice(["shared-mandate", "documented-duplication"]),
+                         "weight": 1, "functions": [rng.choice(fn_ids)], "zones": [rng.choice(zone_ids)],
+                         "summary": "synthetic overlap"})
+    return {"nodes": nodes, "links": links, "overlaps": overlaps, "facts": {},
+            "zones": [{"id": z, "label": f"Zone {i}"} for i, z in enumerate(zone_ids)],
+            "functions": [{"id": f, "label": f"Function {i}"} for i, f in enumerate(fn_ids)],
+            "kinds": ["documented-duplication", "shared-mandate", "unexercised-mandate", "exception"]}
+
+
+# ---------------------------------------------------------------- pages
+
+CSS = """
+:root { --ink: #1b1b1b; --muted: #555; --line: #c8c8c8; }
+body { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0; }
+header, main, footer { padding: 0 1.5rem; }
+header { border-bottom: 1px solid var(--line); }
+nav a { margin-right: 1rem; }
+h1 { font-size: 1.6rem; margin: 1rem 0 0.4rem; }
+h2 { font-size: 1.25rem; }
+.layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(18rem, 1fr); gap: 1rem; }
+#network { width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
+.controls { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 0.6rem 0; }
+.controls label { font-size: 0.95rem; }
+.link { stroke: #9a9a9a; stroke-width: 0.8; opacity: 0.55; }
+.link-reaches { stroke-dasharray: 2 3; }
+.overlap { stroke-linecap: round; opacity: 0.85; }
+.overlap-documented-duplication { stroke: #b3261e; }
+.overlap-shared-mandate { stroke: #7a4f00; stroke-dasharray: 10 5; }
+.overlap-unexercised-mandate { stroke: #5b2a86; stroke-dasharray: 2 4; }
+.overlap-exception { stroke: #00607a; stroke-dasharray: 14 4 2 4; }
+.node { stroke: #1b1b1b; stroke-width: 1.2; cursor: pointer; }
+.node-organisation { fill: #f2c14e; }
+.node-function { fill: #7fb3d5; }
+.node-zone { fill: #8fce8f; }
+.node.selected { stroke-width: 3.5; }
+.label { font-size: 12px; fill: #1b1b1b; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.label-function { font-style: italic; }
+#details table, table.data { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+#details th, #details td, table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
+.legend { font-size: 0.92rem; }
+.legend svg { vertical-align: middle; }
+img { max-width: 100%; height: auto; }
+.kind { color: var(--muted); font-size: 0.85rem; word-break: break-all; }
+table.matrix { border-collapse: collapse; font-size: 0.85rem; }
+table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 0.2rem 0.35rem; text-align: center; }
+table.matrix th.org { text-align: left; white-space: nowrap; }
+table.matrix th.fn { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+td.overlap-cell { outline: 3px solid #b3261e; outline-offset: -3px; font-weight: bold; }
+"""
+
+
+def _legend() -> str:
+    def line(cls: str, text: str) -> str:
+        return (f'<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" '
+                f'class="overlap {cls}" stroke-width="4"/></svg> {html.escape(text)}</li>')
+    return (
+        '<ul class="legend">'
+        '<li><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" class="node node-organisation"/></svg> circle: organisation</li>'
+        '<li><svg width="18" height="18" aria-hidden="true"><rect x="3" y="3" width="12" height="12" class="node node-function"/></svg> square: governance function</li>'
+        '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 15 L 1 15 Z" class="node node-zone"/></svg> triangle: zone</li>'
+        '<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" class="link"/></svg> thin grey: holds a function / reaches a zone</li>'
+        + line("overlap-documented-duplication", "solid: documented duplication (audit)")
+        + line("overlap-shared-mandate", "long dashes: shared mandate")
+        + line("overlap-unexercised-mandate", "dots: unexercised mandate")
+        + line("overlap-exception", "dash-dot: exception")
+        + "</ul>"
+    )
+
+
+def page(title: str, body: str, nav: str = "") -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<header><h1>{html.escape(title)}</h1>{nav}</header>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def network_html(data: dict, title: str = "sezkg: overlap network", nav: str = "") -> str:
+    kinds = "".join(
+        f'<label><input type="checkbox" name="kind" value="{k}" checked> {html.escape(KIND_LABELS[k])}</label>'
+        for k in data["kinds"]
+    )
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    script = resources.files("sezkg").joinpath("views/assets/network.js").read_text(encoding="utf-8")
+    body = f"""
+<p>Organisations, the governance functions they hold and the zones their mandates reach; overlap
+edges join organisations whose responsibilities overlap. Click (or focus and press Enter) a
+node to see its facts and the source of each.</p>
+<div class="controls">
+  <label>Zone <select id="zone-filter"><option value="">all zones</option></select></label>
+  <label>Function <select id="function-filter"><option value="">all functions</option></select></label>
+  {kinds}
+</div>
+<p id="status" role="status"></p>
+<div class="layout">
+  <svg id="network" viewBox="0 0 1000 700" role="img" aria-label="Overlap network"></svg>
+  <aside id="details"><h2>Details</h2><p>Select a node.</p></aside>
+</div>
+{_legend()}
+<script type="application/json" id="sezkg-data">{payload}</script>
+<script>{script}</script>
+"""
+    return page(title, body, nav)
+
+
+def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dict], dict, set]:
+    orgs = [n for n in data["nodes"] if n["kind"] == "organisation"]
+    fns = data["functions"]
+    counts: dict[tuple[str, str], int] = {}
+    for link in data["links"]:
+        if link["kind"] == "holds":
+            counts[(link["source"], link["target"])] = len(link["zones"])
+    marked = set()
+    broader = data.get("broader", {})
+    for ov in report.overlaps:
+        if ov.kind in ("shared-mandate", "unexercised-mandate", "exception") and ov.function:
+            for org in ov.organisations:
+                for (o, f) in counts:
+                    # The overlap's function, or a function held that is part of it.
+                    if o == org and ov.function in broader.get(f, [f]):
+                        marked.add((o, f))
+    orgs = [o for o in orgs if any((o["id"], f["id"]) in counts for f in fns)]
+    return orgs, fns, counts, marked
+
+
+def matrix_html(data: dict, report: OverlapReport, nav: str = "") -> str:
+    orgs, fns, counts, marked = matrix_data(data, report)
+    top = max(counts.values(), default=1)
+    head = "".join(f'<th class="fn" scope="col">{html.escape(f["label"])}</th>' for f in fns)
+    rows = []
+    for org in orgs:
+        cells = []
+        for fn in fns:
+            n = counts.get((org["id"], fn["id"]), 0)
+            over = (org["id"], fn["id"]) in marked
+            shade = f"background: rgba(40, 90, 160, {0.12 + 0.6 * n / top:.2f});" if n else ""
+            text = (f"{n}{' ◆' if over else ''}") if n else ""
+            tip = f'{org["label"]} holds {fn["label"]} over {n} zone(s)' + ("; overlaps with another holder" if over else "")
+            cls = ' class="overlap-cell"' if over else ""
+            cells.append(f'<td{cls} style="{shade}" title="{html.escape(tip)}">{text}</td>')
+        rows.append(f'<tr><th class="org" scope="row">{html.escape(org["label"])}</th>{"".join(cells)}</tr>')
+    body = f"""
+<p>Each cell counts the zones over which an organisation holds a governance function. A cell
+marked ◆ (and outlined) is part of an overlap: another organisation holds the same function
+(or a broader one) over the same zone, or a finding says the function was not performed.</p>
+<table class="matrix"><thead><tr><th scope="col">Organisation</th>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+"""
+    return page("sezkg: organisation × function matrix", body, nav)
+
+
+# ---------------------------------------------------------------- static images and graph files
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "sezkg"  # stable ids in SVG output
+    plt.rcParams["font.size"] = 9
+    return plt
+
+
+def _save(fig, stem: Path) -> list[Path]:
+    paths = []
+    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
+        path = stem.with_suffix(suffix)
+        tmp = path.with_name(f".{path.name}.tmp")
+        fig.savefig(tmp, format=suffix[1:], dpi=150, bbox_inches="tight", metadata=metadata)
+        tmp.replace(path)
+        paths.append(path)
+    return paths
+
+
+def network_images(data: dict, stem: Path) -> list[Path]:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(13, 9))
+    pos = {n["id"]: (n["x"], 1 - n["y"]) for n in data["nodes"]}
+    for link in data["links"]:
+        (x1, y1), (x2, y2) = pos[link["source"]], pos[link["target"]]
+        ax.plot([x1, x2], [y1, y2], color="#9a9a9a", linewidth=0.5, alpha=0.5, zorder=1)
+    styles = {"documented-duplication": ("#b3261e", "-"), "shared-mandate": ("#7a4f00", "--"),
+              "unexercised-mandate": ("#5b2a86", ":"), "exception": ("#00607a", "-.")}
+    for ov in data["overlaps"]:
+        color, style = styles[ov["kind"]]
+        (x1, y1), (x2, y2) = pos[ov["source"]], pos[ov["target"]]
+        ax.plot([x1, x2], [y1, y2], color=color, linestyle=style, linewidth=1.6, alpha=0.7, zorder=2)
+    markers = {"organisation": ("o", "#f2c14e"), "function": ("s", "#7fb3d5"), "zone": ("^", "#8fce8f")}
+    for kind, (marker, color) in markers.items():
+        pts = [pos[n["id"]] for n in data["nodes"] if n["kind"] == kind]
+        if pts:
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=marker, s=70, c=color,
+                       edgecolors="#1b1b1b", linewidths=0.8, zorder=3, label=f"{kind} ({marker})")
+    for n in data["nodes"]:
+        x, y = pos[n["id"]]
+        ax.annotate(n["short"], (x, y), xytext=(5, 3), textcoords="offset points", fontsize=7, zorder=4)
+    for kind, (color, style) in styles.items():
+        ax.plot([], [], color=color, linestyle=style, linewidth=1.6, label=KIND_LABELS[kind])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=True)
+    ax.set_axis_off()
+    ax.set_title("Overlapping responsibilities in Kazakhstan's special economic zones")
+    paths = _save(fig, stem)
+    plt.close(fig)
+    return paths
+
+
+def matrix_images(data: dict, report: OverlapReport, stem: Path) -> list[Path]:
+    plt = _pyplot()
+    orgs, fns, counts, marked = matrix_data(data, report)
+    if not orgs or not fns:
+        return _placeholder(plt, stem, "No mandates in the data: nothing to draw.")
+    grid = [[counts.get((o["id"], f["id"]), 0) for f in fns] for o in orgs]
+    fig, ax = plt.subplots(figsize=(max(8, 0.45 * len(fns) + 5), max(5, 0.32 * len(orgs) + 2)))
+    image = ax.imshow(grid, cmap="Blues", aspect="auto", vmin=0)
+    for i, org in enumerate(orgs):
+        for j, fn in enumerate(fns):
+            n = grid[i][j]
+            if n:
+                over = (org["id"], fn["id"]) in marked
+                dark = n > 0.5 * max(max(r) for r in grid)
+                color = ("#ffd0cc" if dark else "#b3261e") if over else ("#ffffff" if dark else "#1b1b1b")
+                ax.text(j, i, f"{n}{'◆' if over else ''}", ha="center", va="center", fontsize=7,
+                        color=color, fontweight="bold" if over else "normal")
+    ax.set_xticks(range(len(fns)), [f["label"] for f in fns], rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(orgs)), [o["short"] for o in orgs], fontsize=7)
+    fig.colorbar(image, ax=ax, label="zones reached")
+    ax.set_title("Organisation × governance function (◆ = overlap)")
+    paths = _save(fig, stem)
+    plt.close(fig)
+    return paths
+
+
+def _placeholder(plt, stem: Path, text: str) -> list[Path]:
+    fig, ax = plt.subplots(figsize=(6, 1.2))
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    ax.set_axis_off()
+    paths = _save(fig, stem)
+    plt.close(fig)
+    return paths
+
+
+def graph_files(report: OverlapReport, stem: Path) -> list[Path]:
+    """The organisation overlap network as GraphML and GEXF, for Gephi or Cytoscape."""
+    source = overlap_graph(report)
+    graph = nx.Graph()  # rebuilt in sorted order so the files are the same on every run
+    for node in sorted(source.nodes):
+        graph.add_node(node, label=source.nodes[node]["label"])
+    for a, b in sorted(tuple(sorted(e)) for e in source.edges):
+        graph.add_edge(a, b, **{k: int(v) for k, v in source.edges[a, b].items()})
+    paths = []
+    for suffix, writer in ((".graphml", nx.write_graphml), (".gexf", nx.write_gexf)):
+        path = stem.with_suffix(suffix)
+        tmp = path.with_name(f".{path.name}.tmp")
+        writer(graph, tmp)
+        if suffix == ".gexf":  # networkx stamps the date of writing; keep the file reproducible
+            text = tmp.read_text(encoding="utf-8")
+            import re
+
+            tmp.write_text(re.sub(r'lastmodifieddate="[^"]*"', 'lastmodifieddate="2026-01-01"', text), encoding="utf-8")
+        tmp.replace(path)
+        paths.append(path)
+    return paths
+
+
+def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, nav: str = "") -> VizFiles:
+    out.mkdir(parents=True, exist_ok=True)
+    queries = catalogue()
+    report = report or find_overlaps(runner, queries=queries)
+    data = network_data(runner, report, queries)
+    net = out / "network.html"
+    write_atomic(net, network_html(data, nav=nav).encode("utf-8"))
+    mat = out / "matrix.html"
+    write_atomic(mat, matrix_html(data, report, nav=nav).encode("utf-8"))
+    images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix"))
+    graphs = tuple(graph_files(report, out / "overlaps"))
+    return VizFiles(net, mat, images, graphs)
