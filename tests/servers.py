@@ -1,17 +1,20 @@
-"""Real servers for tests, on 127.0.0.1 only: an Oxigraph SPARQL server and a few misbehaving
-HTTP peers (one that answers HTML, one that never answers)."""
+"""Real servers for tests, on 127.0.0.1 only: an Oxigraph SPARQL server and misbehaving HTTP
+peers (one that answers HTML, one that never answers, one that never accepts, one that answers
+whatever raw bytes a test gives it, one that drips its answer a byte at a time)."""
 
 from __future__ import annotations
 
 import http.server
+import json
 import socket
+import socketserver
 import subprocess
 import threading
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Callable, Iterator
 
 from sezkg.publish.serve import oxigraph_binary, wait_until_up
 
@@ -165,3 +168,107 @@ def dump_nquads(base: str) -> set[str]:
     request = urllib.request.Request(f"{base}/store", headers={"Accept": "application/n-quads"})
     text = urllib.request.urlopen(request, timeout=60).read().decode("utf-8")
     return {line for line in text.splitlines() if line.strip()}
+
+
+@contextmanager
+def unaccepting_server() -> Iterator[str]:
+    """A listening socket whose accept queue is full, so a new connection never completes
+    (the kernel drops its SYN): for deadlines that must cover connecting."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(0)
+    filler = socket.create_connection(sock.getsockname(), timeout=5)  # takes the one queue place
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/query"
+    finally:
+        filler.close()
+        sock.close()
+
+
+def http_answer(body: bytes, content_type: str = "application/sparql-results+json",
+                status: str = "200 OK", length: int | None = None, headers: str = "") -> bytes:
+    """A raw HTTP/1.1 response; `length` overrides the Content-Length it announces."""
+    announced = len(body) if length is None else length
+    head = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {announced}\r\n"
+            f"Connection: close\r\n{headers}\r\n")
+    return head.encode("latin-1") + body
+
+
+# What the union check of a RemoteRunner is answered with by peers that play along: no rows,
+# as an empty store answers, so the peer's answer to the next (the test's) query is the one read.
+EMPTY_PROBE_ANSWER = http_answer(json.dumps(
+    {"head": {"vars": ["sezkg_side", "sezkg_found"]}, "results": {"bindings": []}}).encode())
+
+
+class _Peer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def _read_request(stream) -> bytes:
+    """The body of one HTTP request read from a socket file (headers skipped)."""
+    length = 0
+    for _ in range(200):
+        line = stream.readline(65536)
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    return stream.read(length) if length else b""
+
+
+@contextmanager
+def _peer(handle: Callable[[socket.socket, bytes], None]) -> Iterator[str]:
+    """A loopback TCP server calling handle(connection, request body) once per connection."""
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            try:
+                handle(self.connection, _read_request(self.rfile))
+            except OSError:  # the client gave up (closed, reset): nothing more to do
+                pass
+
+    server = _Peer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def raw_server(answer: bytes, probe_answer: bytes | None = EMPTY_PROBE_ANSWER) -> Iterator[str]:
+    """A peer that writes `answer` as raw bytes to every request, then closes the connection.
+
+    A RemoteRunner's union-check probe gets `probe_answer` instead (None: `answer` too)."""
+
+    def handle(conn: socket.socket, body: bytes) -> None:
+        is_probe = b"sezkg_side" in body
+        conn.sendall(probe_answer if is_probe and probe_answer is not None else answer)
+
+    with _peer(handle) as url:
+        yield url
+
+
+@contextmanager
+def drip_server(answer: bytes, interval: float = 1.0, at_once: int = 0) -> Iterator[str]:
+    """A peer that writes `answer` one byte every `interval` seconds after its first `at_once`
+    bytes; it stops when the client leaves, when the answer ends, or when the test is over."""
+    over = threading.Event()
+
+    def handle(conn: socket.socket, _body: bytes) -> None:
+        conn.sendall(answer[:at_once])
+        for i in range(at_once, len(answer)):
+            if over.wait(interval):
+                return
+            conn.sendall(answer[i:i + 1])
+
+    with _peer(handle) as url:
+        try:
+            yield url
+        finally:
+            over.set()
+

@@ -34,15 +34,23 @@ _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Typed literal parameters: the datatype and its lexical form (pyoxigraph accepts ill-typed
-# literals as they are, so the form is checked here).
+# literals as they are, so the form is checked here). re.ASCII: a bare `\d` takes any
+# script's digits ("٢٠٣٠"), which no XSD lexical form allows.
 _LITERAL_TYPES = {
-    "date": (XSD + "date", re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?")),
-    "gyear": (XSD + "gYear", re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?")),
-    "integer": (XSD + "integer", re.compile(r"[+-]?\d+")),
-    "decimal": (XSD + "decimal", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")),
-    "boolean": (XSD + "boolean", re.compile(r"true|false|1|0")),
+    "date": (XSD + "date", re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?", re.ASCII)),
+    "gyear": (XSD + "gYear", re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?", re.ASCII)),
+    "integer": (XSD + "integer", re.compile(r"[+-]?\d+", re.ASCII)),
+    "decimal": (XSD + "decimal", re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)),
+    "boolean": (XSD + "boolean", re.compile(r"true|false|1|0", re.ASCII)),
 }
-PARAM_TYPES = ("iri", "string", *_LITERAL_TYPES)
+# A date of any precision: a year, a month or a day, typed by its precision. Four-digit years
+# only, as the date bounds the queries compute read the year from the first four characters.
+_WHEN = (
+    (re.compile(r"[1-9]\d{3}", re.ASCII), XSD + "gYear"),
+    (re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])", re.ASCII), XSD + "gYearMonth"),
+    (re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII), XSD + "date"),
+)
+PARAM_TYPES = ("iri", "string", "when", *_LITERAL_TYPES)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ class Param:
                 return node
             if self.type == "string":
                 return ox.Literal(value)
+            if self.type == "when":
+                for form, datatype in _WHEN:
+                    if form.fullmatch(value):
+                        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+                raise ValueError("give a year, a month or a day with a four-digit year: 2015, 2015-06 or 2015-06-30")
             datatype, form = _LITERAL_TYPES[self.type]
             if form.fullmatch(value) is None:
                 raise ValueError(f"not a valid {self.type}")
@@ -95,15 +108,14 @@ class Query:
         values = dict(values or {})
         for name in values:
             self.param(name)
-        text = self.text
+        terms = {}
         for p in self.params:
             raw = values.get(p.name, p.default)
-            if raw is None:
-                continue
-            replacement = f"VALUES ?{p.name} {{ {p.term(raw)} }}"
-            # A function, not a template: the term's backslashes must reach the query as they are.
-            text = _values_slot(p.name).sub(lambda _m, r=replacement: r, text, count=1)
-        return text
+            if raw is not None:
+                terms[p.name] = f"VALUES ?{p.name} {{ {p.term(raw)} }}"
+        # One pass over the original text: a filled-in value is never searched again, so a
+        # string holding "VALUES ?x { UNDEF }" cannot be taken for the slot of ?x.
+        return _ANY_SLOT.sub(lambda m: terms.get(m.group("name"), m.group(0)), self.text)
 
 
 def read_query(path: Path) -> Query:
@@ -144,6 +156,9 @@ def read_query(path: Path) -> Query:
         path=path,
         params=tuple(params),
     )
+
+
+_ANY_SLOT = re.compile(r"VALUES\s+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\{\s*UNDEF\s*\}")
 
 
 def _values_slot(name: str) -> re.Pattern[str]:
