@@ -51,9 +51,9 @@ def test_report_builds_and_replaces_its_folder(tmp_path):
 
 def test_report_with_violations_exits_1_and_still_writes(tmp_path):
     out = tmp_path / "report"
-    bad = FIXTURES / "shapes" / "zone-without-area.trig"
+    bad = FIXTURES / "shapes" / "zone-negative-area.trig"
     proc = run_cli("report", "--out", str(out), "--data", str(bad), check=1)
-    assert b"A zone needs an area in hectares" in proc.stderr
+    assert b"A zone's area in hectares is a positive xsd:decimal" in proc.stderr
     assert json.loads((out / "summary.json").read_text())["violations"] == 1
 
 

@@ -1,13 +1,11 @@
-"""The ontology and concept schemes: headers, documentation, the closed Python namespace."""
+"""The ontology and concept schemes: headers, documentation, reuse."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from rdflib.namespace import DefinedNamespace
 
 from sezkg.kg.load import ontology_paths
-from sezkg.kg.namespaces import SEZ
 
 OWL = "http://www.w3.org/2002/07/owl#"
 DCT = "http://purl.org/dc/terms/"
@@ -34,23 +32,6 @@ def test_every_vocabulary_file_is_one_graph(kg, kg_files):
     assert [p.name for p in paths] == ["schemes.ttl", "sezkg.ttl"]
     loaded = {f.path.name: f.graphs for f in kg.files if f.kind == "ontology"}
     assert loaded == {"schemes.ttl": (SCHEME,), "sezkg.ttl": (ONTOLOGY,)}
-
-
-def test_python_namespace_matches_the_ontology(kg):
-    declared = {
-        q.subject.value.removeprefix(ONTOLOGY + "#")
-        for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY))
-        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ONTOLOGY + "#")
-    }
-    in_python = {name for name in SEZ.__annotations__ if not name.startswith("_")}
-    assert issubclass(SEZ, DefinedNamespace)
-    assert in_python == declared
-    assert len(declared) > 60
-
-
-def test_python_namespace_is_closed():
-    with pytest.raises(AttributeError):
-        SEZ.SpecialEconomicZon  # noqa: B018  (a typo must raise, not mint an IRI)
 
 
 @pytest.mark.parametrize("scheme", ["zone-type", "sector", "governance-function", "finding-category", "investor-category"])

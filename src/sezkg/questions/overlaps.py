@@ -1,43 +1,31 @@
 """The overlap report: every overlap the catalogue finds, ranked, each with its evidence.
 
-Built only from named catalogue queries (DESIGN §5), so it runs the same on the embedded
-store and on a remote endpoint. The six kinds, from strongest evidence to weakest:
+Built only from the named catalogue queries that sezkg.questions.kinds declares, so it runs the
+same on the embedded store and on a remote endpoint; this module only groups and ranks rows.
 
-1. documented duplication — an audit finding says two or more named bodies duplicate or
-   fail to coordinate;
-2. unexercised mandate — a finding says a mandated function was not performed;
-3. shared mandate — two bodies hold mandates for the same function over the same zone;
-4. self-oversight — one body manages the state's stake and also promotes or oversees;
-5. exception — a zone governed outside the standard chain;
-6. conflicting claims — two sources give different values for the same fact.
+- A finding is one hyperedge: the finding and every organisation it names, counted once.
+- Inferred overlaps that repeat are one pattern (the same roles, the same function) with its
+  instances inside, and each pattern says which finding corroborates it, or that none does.
+- Ranking: documented and inferred, then documented, then inferred, then the rest (tiers in
+  sezkg.questions.kinds); within a tier, more organisations, then more zones (a national scope
+  counts as every zone), then the order of the kinds, then the summary's alphabetical order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import Query, catalogue, run_select
-from .endpoint import Runner
+from .kinds import KINDS, OverlapKind, kind as kind_named
 
-KINDS = (
-    "documented-duplication",
-    "unexercised-mandate",
-    "shared-mandate",
-    "self-oversight",
-    "exception",
-    "conflicting-claim",
-)
-_QUERY_OF_KIND = {
-    "documented-duplication": "documented-duplication",
-    "unexercised-mandate": "unexercised-mandates",
-    "shared-mandate": "shared-mandates",
-    "self-oversight": "self-oversight",
-    "exception": "governance-exceptions",
-    "conflicting-claim": "conflicting-claims",
-}
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .endpoint import Runner
+
+EVERY_ZONE = "every zone"
 
 
 @dataclass(frozen=True)
@@ -53,6 +41,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Instance:
+    """One occurrence of a pattern: the organisations and zones it actually involves."""
+
+    organisations: tuple[str, ...]
+    zones: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
 class Overlap:
     kind: str
     organisations: tuple[str, ...]
@@ -61,10 +58,21 @@ class Overlap:
     evidence: tuple[Evidence, ...]
     summary: str
     rank: int = 0
+    tier: int = 0
+    functions: tuple[str, ...] = ()
+    instances: tuple[Instance, ...] = ()
+    corroborated_by: tuple[str, ...] = ()
+    national: bool = False  # reaches every zone (a national scope)
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return tuple(sorted({e.source for e in self.evidence}))
+        return tuple(sorted({e.source for e in self.evidence if e.source}))
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """The findings behind it: its own evidence and what corroborates it."""
+        own = {e.iri for e in self.evidence if e.kind == "finding"}
+        return tuple(sorted(own | set(self.corroborated_by)))
 
 
 @dataclass
@@ -78,8 +86,12 @@ class OverlapReport:
 
 
 def _v(row: dict, name: str) -> str:
-    term = row.get(name)
+    term = row.get(name) if name else None
     return term.value if term is not None else ""
+
+
+def _ordered(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
 
 
 class _Builder:
@@ -90,154 +102,101 @@ class _Builder:
         self.labels = {_v(r, "thing"): _v(r, "label") for r in run_select(runner, queries["labels"])}
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri, iri.rsplit("/", 1)[-1])
+        return self.labels.get(iri, iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
-    def rows(self, kind: str, **params: str) -> list[dict]:
-        return run_select(self.runner, self.queries[_QUERY_OF_KIND[kind]], params or None)
+    def names(self, iris: tuple[str, ...]) -> str:
+        labels = [self.label(i) for i in iris]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
 
-    def evidence(self, kind: str, iri: str, detail: str, source: str) -> Evidence:
-        return Evidence(kind, iri, self.label(iri), detail, source, self.label(source))
+    def rows(self, k: OverlapKind) -> list[dict]:
+        query = self.queries[k.query]
+        params = dict(k.params)
+        if self.zone:
+            for candidate in ("zone", "subject"):
+                if any(p.name == candidate for p in query.params):
+                    params[candidate] = self.zone
+                    break
+        return run_select(self.runner, query, params or None)
 
-    def zone_params(self) -> dict[str, str]:
-        return {"zone": self.zone} if self.zone else {}
+    def evidence(self, k: OverlapKind, row: dict) -> list[Evidence]:
+        found = []
+        for spec in k.evidence:
+            iri = _v(row, spec.iri)
+            if not iri:
+                continue
+            detail_term = row.get(spec.detail) if spec.detail else None
+            detail = ""
+            if detail_term is not None:
+                detail = self.label(detail_term.value) if type(detail_term).__name__ == "NamedNode" else detail_term.value
+            source = _v(row, spec.source)
+            found.append(Evidence(spec.kind, iri, self.label(iri), detail, source, self.label(source)))
+        return found
 
-    # -- the six kinds --------------------------------------------------------------------
+    def build(self, k: OverlapKind) -> list[Overlap]:
+        instances: dict[tuple[str, ...], dict[str, Any]] = {}
+        for row in self.rows(k):
+            key = tuple(_v(row, c) for c in k.instance)
+            item = instances.setdefault(key, {"orgs": [], "zones": [], "functions": [], "evidence": [],
+                                              "corroborated": [], "values": [], "row": row})
+            item["orgs"] += [_v(row, c) for c in k.organisations]
+            item["zones"] += [_v(row, c) for c in k.zones]
+            item["functions"].append(_v(row, k.function))
+            item["evidence"] += self.evidence(k, row)
+            item["corroborated"].append(_v(row, k.corroboration))
+            if k.value:
+                item["values"] += [(_v(row, "valueA"), _v(row, "sourceA")), (_v(row, "valueB"), _v(row, "sourceB"))]
+        # Group instances into patterns (or keep each on its own).
+        patterns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for key, item in instances.items():
+            pkey = tuple(_v(item["row"], c) for c in k.pattern) if k.pattern else key
+            patterns[pkey].append(item)
+        return [self.overlap(k, items) for _, items in sorted(patterns.items())]
 
-    def documented(self) -> list[Overlap]:
-        grouped: dict[str, dict] = {}
-        for row in self.rows("documented-duplication", **self.zone_params()):
-            item = grouped.setdefault(_v(row, "finding"), {"orgs": set(), "categories": set(), "row": row})
-            item["orgs"].update({_v(row, "orgA"), _v(row, "orgB")})
-            item["categories"].add(self.label(_v(row, "category")))
-        overlaps = []
-        for finding, item in grouped.items():
-            row = item["row"]
-            orgs = tuple(sorted(item["orgs"]))
-            overlaps.append(Overlap(
-                kind="documented-duplication",
-                organisations=orgs,
-                function="",
-                zones=(),
-                evidence=(self.evidence("finding", finding, _v(row, "statement"), _v(row, "source")),),
-                summary=f"{' and '.join(sorted(item['categories']))} between {len(orgs)} organisations: "
-                        + ", ".join(self.label(o) for o in orgs),
-            ))
-        return overlaps
-
-    def unexercised(self) -> list[Overlap]:
-        grouped: dict[tuple[str, str], dict] = defaultdict(lambda: {"zones": set(), "evidence": set()})
-        for row in self.rows("unexercised-mandate", **self.zone_params()):
-            key = (_v(row, "function"), _v(row, "holder"))
-            grouped[key]["zones"].add(_v(row, "zone"))
-            grouped[key]["evidence"].add(("mandate", _v(row, "mandate"), "", _v(row, "mandateSource")))
-            grouped[key]["evidence"].add(("finding", _v(row, "finding"), "", _v(row, "findingSource")))
-        overlaps = []
-        for (function, holder), item in grouped.items():
-            zones = tuple(sorted(item["zones"]))
-            overlaps.append(Overlap(
-                kind="unexercised-mandate",
-                organisations=(holder,),
-                function=function,
-                zones=zones,
-                evidence=tuple(self.evidence(*e) for e in sorted(item["evidence"])),
-                summary=f"{self.label(holder)} holds {self.label(function)} but a finding says it was not performed "
-                        f"({', '.join(self.label(z) for z in zones)})",
-            ))
-        return overlaps
-
-    def shared(self) -> list[Overlap]:
-        grouped: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"zones": set(), "evidence": set()})
-        for row in self.rows("shared-mandate", **self.zone_params()):
-            key = (_v(row, "function"), _v(row, "holderA"), _v(row, "holderB"))
-            grouped[key]["zones"].add(_v(row, "zone"))
-            for side in ("A", "B"):
-                basis = _v(row, f"basis{side}")
-                detail = f"{self.label(_v(row, f'function{side}'))}" + (f"; legal basis: {self.label(basis)}" if basis else "")
-                grouped[key]["evidence"].add(("mandate", _v(row, f"mandate{side}"), detail, _v(row, f"source{side}")))
-        overlaps = []
-        for (function, a, b), item in grouped.items():
-            zones = tuple(sorted(item["zones"]))
-            overlaps.append(Overlap(
-                kind="shared-mandate",
-                organisations=(a, b),
-                function=function,
-                zones=zones,
-                evidence=tuple(self.evidence(*e) for e in sorted(item["evidence"])),
-                summary=f"{self.label(a)} and {self.label(b)} both hold {self.label(function)} over "
-                        + ", ".join(self.label(z) for z in zones),
-            ))
-        return overlaps
-
-    def self_oversight(self) -> list[Overlap]:
-        grouped: dict[str, dict] = defaultdict(lambda: {"functions": set(), "evidence": set()})
-        for row in self.rows("self-oversight"):
-            holder = _v(row, "holder")
-            grouped[holder]["functions"].update({_v(row, "ownershipFunction"), _v(row, "oversightFunction")})
-            grouped[holder]["evidence"].add(("mandate", _v(row, "ownershipMandate"), self.label(_v(row, "ownershipFunction")), _v(row, "ownershipSource")))
-            grouped[holder]["evidence"].add(("mandate", _v(row, "oversightMandate"), self.label(_v(row, "oversightFunction")), _v(row, "oversightSource")))
-        return [
-            Overlap(
-                kind="self-oversight",
-                organisations=(holder,),
-                function="",
-                zones=(),
-                evidence=tuple(self.evidence(*e) for e in sorted(item["evidence"])),
-                summary=f"{self.label(holder)} manages state shares and also holds "
-                        + ", ".join(sorted(self.label(f) for f in item["functions"])),
-            )
-            for holder, item in grouped.items()
-        ]
-
-    def exceptions(self) -> list[Overlap]:
-        overlaps = []
-        for row in self.rows("exception", **self.zone_params()):
-            zone, function = _v(row, "zone"), _v(row, "function")
-            standard, instead = _v(row, "standardHolder"), _v(row, "insteadHolder")
-            evidence = [self.evidence("mandate", _v(row, "standardMandate"), "national scope, this zone excepted", _v(row, "source"))]
-            if instead:
-                evidence.append(self.evidence("mandate", _v(row, "insteadMandate"), "scoped to this zone", _v(row, "source")))
-            overlaps.append(Overlap(
-                kind="exception",
-                organisations=tuple(sorted(o for o in (standard, instead) if o)),
-                function=function,
-                zones=(zone,),
-                evidence=tuple(evidence),
-                summary=f"{self.label(zone)}: {self.label(function)} is not held by {self.label(standard)}"
-                        + (f" but by {self.label(instead)}" if instead else " and no other holder is recorded"),
-            ))
-        return overlaps
-
-    def conflicts(self) -> list[Overlap]:
-        params = {"subject": self.zone} if self.zone else {}
-        overlaps = []
-        for row in self.rows("conflicting-claim", **params):
-            subject, prop = _v(row, "subject"), _v(row, "property")
-            overlaps.append(Overlap(
-                kind="conflicting-claim",
-                organisations=(),
-                function="",
-                zones=(subject,) if "/id/zone/" in subject else (),
-                evidence=(
-                    self.evidence("claim", subject, f"{prop.rsplit('#', 1)[-1]} = {_v(row, 'valueA')}", _v(row, "sourceA")),
-                    self.evidence("claim", subject, f"{prop.rsplit('#', 1)[-1]} = {_v(row, 'valueB')}", _v(row, "sourceB")),
-                ),
-                summary=f"{self.label(subject)}: {prop.rsplit('#', 1)[-1]} is {_v(row, 'valueA')} "
-                        f"in {self.label(_v(row, 'sourceA'))} but {_v(row, 'valueB')} in {self.label(_v(row, 'sourceB'))}",
-            ))
-        return overlaps
+    def overlap(self, k: OverlapKind, items: list[dict[str, Any]]) -> Overlap:
+        first = items[0]["row"]
+        orgs = (_ordered([_v(first, c) for c in k.roles]) if k.roles
+                else _ordered([o for i in items for o in i["orgs"]]))
+        zones = _ordered(sorted(z for i in items for z in i["zones"]))
+        functions = _ordered(sorted(f for i in items for f in i["functions"]))
+        evidence = tuple(dict.fromkeys(e for i in items for e in i["evidence"]))
+        corroborated = _ordered(sorted(c for i in items for c in i["corroborated"]))
+        national = bool(k.zones) and any(not z for i in items for z in i["zones"] or [""]) and not k.other
+        where = f" in {self.names(zones)}" if zones else ""
+        values = _ordered([f"{v} in {self.label(s)}" for i in items for v, s in i["values"]])
+        fields = {
+            "organisations": self.names(orgs),
+            "holders_instead": self.names(tuple(o for o in orgs if o != _v(first, "standardHolder"))) or "no other body on record",
+            "function": self.label(functions[0]) if functions else "",
+            "functions": ", ".join(self.label(f) for f in functions),
+            "zones": EVERY_ZONE + (f" (and {self.names(zones)})" if zones else "") if national else self.names(zones),
+            "where": where,
+            "evidence": evidence[0].label if evidence else "",
+            "subject": self.label(_v(first, k.subject)) if k.subject else "",
+            "property": self.label(_v(first, k.property)) if k.property else "",
+            "values": "; ".join(values),
+        }
+        instances = tuple(Instance(_ordered(i["orgs"]), _ordered(sorted(i["zones"])), tuple(dict.fromkeys(i["evidence"])))
+                          for i in items)
+        return Overlap(
+            kind=k.name, organisations=orgs, function=functions[0] if functions else "", zones=zones,
+            evidence=evidence, summary=k.summary.format(**fields), tier=k.tier(bool(corroborated)),
+            functions=functions, instances=instances, corroborated_by=corroborated, national=national,
+        )
 
 
 def _sort_key(overlap: Overlap) -> tuple:
-    return (KINDS.index(overlap.kind), -len(overlap.organisations), -len(overlap.zones), overlap.summary)
+    order = [k.name for k in KINDS]
+    reach = 10_000 if overlap.national else len(overlap.zones)
+    return (overlap.tier, -len(overlap.organisations), -reach, order.index(overlap.kind), overlap.summary)
 
 
 def find_overlaps(runner: Runner, zone: str | None = None, queries: dict[str, Query] | None = None) -> OverlapReport:
-    """Every overlap, ranked: strongest evidence first, then the most organisations and zones."""
+    """Every overlap, ranked (see the module docstring for the order)."""
     builder = _Builder(runner, queries or catalogue(), zone)
-    found = (builder.documented() + builder.unexercised() + builder.shared()
-             + builder.self_oversight() + builder.exceptions() + builder.conflicts())
+    found = [o for k in KINDS for o in builder.build(k)]
     ranked = [
-        Overlap(o.kind, o.organisations, o.function, o.zones, o.evidence, o.summary, rank)
+        Overlap(o.kind, o.organisations, o.function, o.zones, o.evidence, o.summary, rank, o.tier, o.functions,
+                o.instances, o.corroborated_by, o.national)
         for rank, o in enumerate(sorted(found, key=_sort_key), start=1)
     ]
     return OverlapReport(ranked, builder.labels, zone)
@@ -252,6 +211,7 @@ class NodeScore:
     weighted_degree: float
     betweenness: float
     partners: int
+    findings: int
 
 
 @dataclass(frozen=True)
@@ -259,7 +219,7 @@ class ZoneBurden:
     zone: str
     label: str
     organisations: int
-    overlapping_pairs: int
+    overlaps: int
 
 
 @dataclass
@@ -270,46 +230,71 @@ class OverlapNetwork:
 
 
 def overlap_graph(report: OverlapReport) -> nx.Graph:
-    """Organisations linked by shared functions and documented duplication, weighted by count."""
+    """Organisations and findings. A finding is a node linked to each organisation it names (one
+    hyperedge, not all pairs); an inferred overlap is an edge between the organisations of its
+    pattern, carrying its kind, function, zones, sources and corroborating findings."""
+    import networkx as nx
+
     graph = nx.Graph()
+
+    def org(iri: str) -> None:
+        if iri and iri not in graph:
+            graph.add_node(iri, label=report.label(iri), type="organisation")
+
     for overlap in report.overlaps:
-        if overlap.kind not in ("shared-mandate", "documented-duplication"):
+        k = kind_named(overlap.kind)
+        if not k.drawn:
             continue
-        orgs = overlap.organisations
-        for org in orgs:
-            graph.add_node(org, label=report.label(org))
-        for i, a in enumerate(orgs):
-            for b in orgs[i + 1:]:
-                if not graph.has_edge(a, b):
-                    graph.add_edge(a, b, weight=0, shared_functions=0, documented=0)
-                edge = graph.edges[a, b]
-                edge["weight"] += 1
-                edge["shared_functions" if overlap.kind == "shared-mandate" else "documented"] += 1
+        for finding in overlap.findings:
+            graph.add_node(finding, label=report.label(finding), type="finding")
+        for iri in overlap.organisations:
+            org(iri)
+        if k.documented and not k.inferred:
+            for finding in overlap.findings:
+                for iri in overlap.organisations:
+                    graph.add_edge(finding, iri, kind="named-in-finding", weight=1)
+            continue
+        members = overlap.organisations
+        pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+        if not pairs and members:  # one body (an unexercised mandate): tie it to its finding
+            pairs = [(f, members[0]) for f in overlap.findings]
+        for a, b in pairs:
+            graph.add_edge(a, b, kind=overlap.kind, function=overlap.function,
+                           zones=EVERY_ZONE if overlap.national else " | ".join(overlap.zones),
+                           sources=" | ".join(overlap.sources), corroborated_by=" | ".join(overlap.corroborated_by),
+                           corroborated=bool(overlap.corroborated_by), rank=overlap.rank, weight=1)
     return graph
 
 
-def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Query] | None = None) -> OverlapNetwork:
+def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Query] | None = None,
+                    as_of: str | None = None) -> OverlapNetwork:
+    """Centrality of organisations in the overlap graph, and the burden on each zone in force on
+    `as_of` (a year, month or day; default today)."""
+    import datetime
+
+    import networkx as nx
+
     queries = queries or catalogue()
+    as_of = as_of or datetime.date.today().isoformat()
     graph = overlap_graph(report)
     betweenness = nx.betweenness_centrality(graph, weight=None, normalized=True) if graph else {}
     nodes = sorted(
         (NodeScore(n, report.label(n), float(graph.degree(n, weight="weight")), round(betweenness.get(n, 0.0), 6),
-                   graph.degree(n)) for n in graph.nodes),
-        key=lambda s: (-s.weighted_degree, -s.betweenness, s.label),
+                   sum(1 for m in graph[n] if graph.nodes[m]["type"] == "organisation"),
+                   sum(1 for m in graph[n] if graph.nodes[m]["type"] == "finding"))
+         for n in graph.nodes if graph.nodes[n]["type"] == "organisation"),
+        key=lambda s: (-s.betweenness, -s.weighted_degree, s.label),
     )
-    # Coordination burden per zone: who reaches it, and how many overlapping pairs reach it.
+    # Coordination burden per zone: the bodies whose mandates reach it, and the overlaps that do.
     governors: dict[str, set[str]] = defaultdict(set)
-    for row in run_select(runner, queries["zone-governors"], {"zone": report.zone} if report.zone else None):
+    params = {"date": as_of, **({"zone": report.zone} if report.zone else {})}
+    for row in run_select(runner, queries["zone-governors"], params):
         governors[_v(row, "zone")].add(_v(row, "holder"))
     burdens = []
     for zone, holders in governors.items():
-        pairs = {
-            frozenset((a, b))
-            for o in report.overlaps if o.kind in ("shared-mandate", "documented-duplication")
-            and (zone in o.zones or not o.zones)
-            for i, a in enumerate(o.organisations) for b in o.organisations[i + 1:]
-            if a in holders and b in holders
-        }
-        burdens.append(ZoneBurden(zone, report.label(zone), len(holders), len(pairs)))
-    burdens.sort(key=lambda z: (-z.overlapping_pairs, -z.organisations, z.label))
+        reaching = sum(1 for o in report.overlaps
+                       if kind_named(o.kind).drawn and (o.national or zone in o.zones or (not o.zones and not o.national
+                                                                                          and set(o.organisations) & holders)))
+        burdens.append(ZoneBurden(zone, report.label(zone), len(holders), reaching))
+    burdens.sort(key=lambda z: (-z.overlaps, -z.organisations, z.label))
     return OverlapNetwork(graph, nodes, burdens)

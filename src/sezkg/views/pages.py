@@ -54,7 +54,7 @@ class FrontPage:
 
     def zones(self) -> str:
         wanted = {SEZ + p: p for p in ("areaHectares", "establishedYear", "activeSinceYear",
-                                       "underDevelopmentSinceYear", "expiryYear", "locatedIn", "prioritySector")}
+                                       "underDevelopmentSinceYear", "termEnd", "locatedIn", "prioritySector")}
         facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for row in self.rows("who-says-so"):
             prop = _v(row, "property")
@@ -71,7 +71,7 @@ class FrontPage:
             start = f["establishedYear"] + f["activeSinceYear"] + f["underDevelopmentSinceYear"]
             rows.append([_e(_v(zone, "label")), _e(self.label(_v(zone, "type"))),
                          ", ".join(sorted(set(f["prioritySector"]))), "<br>".join(f["locatedIn"]) or "—",
-                         "<br>".join(f["areaHectares"]), "<br>".join(start), "<br>".join(f["expiryYear"]) or "—"])
+                         "<br>".join(f["areaHectares"]), "<br>".join(start), "<br>".join(f["termEnd"]) or "—"])
         return ("<h2 id=\"zones\">Zones</h2><p>Every value carries the source that states it; where two sources "
                 "disagree, both values are shown.</p>"
                 + _table(["Zone", "Type", "Priority sectors", "Region", "Area (ha)", "Since", "Until"], rows))

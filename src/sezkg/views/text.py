@@ -9,6 +9,8 @@ import json
 import pyoxigraph as ox
 
 from ..kg.namespaces import PREFIXES
+from ..questions.kinds import TIER_LABELS
+from ..questions.kinds import kind as kind_named
 from ..questions.overlaps import OverlapNetwork, OverlapReport
 from ..questions.validate import ValidationReport
 
@@ -112,21 +114,31 @@ def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str) -> 
 
 def overlaps_payload(report: OverlapReport) -> dict:
     label = report.label
+
+    def evidence(items) -> list[dict]:
+        return [{"kind": e.kind, "iri": e.iri, "label": e.label, "detail": e.detail,
+                 "source": e.source, "source_label": e.source_label} for e in items]
+
     return {
         "zone": report.zone,
         "overlaps": [
             {
                 "rank": o.rank,
                 "kind": o.kind,
+                "tier": TIER_LABELS[o.tier],
                 "summary": o.summary,
                 "organisations": [{"iri": i, "label": label(i)} for i in o.organisations],
                 "function": {"iri": o.function, "label": label(o.function)} if o.function else None,
                 "zones": [{"iri": z, "label": label(z)} for z in o.zones],
-                "evidence": [
-                    {"kind": e.kind, "iri": e.iri, "label": e.label, "detail": e.detail,
-                     "source": e.source, "source_label": e.source_label}
-                    for e in o.evidence
-                ],
+                "every_zone": o.national,
+                "corroborated_by": [{"iri": f, "label": label(f)} for f in o.corroborated_by],
+                "evidence": evidence(o.evidence),
+                "instances": [
+                    {"organisations": [{"iri": i, "label": label(i)} for i in inst.organisations],
+                     "zones": [{"iri": z, "label": label(z)} for z in inst.zones],
+                     "evidence": evidence(inst.evidence)}
+                    for inst in o.instances
+                ] if len(o.instances) > 1 else [],
                 "sources": list(o.sources),
             }
             for o in report.overlaps
@@ -140,36 +152,46 @@ def overlaps_text(report: OverlapReport, fmt: str = "table") -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["rank", "kind", "summary", "organisations", "function", "zones", "evidence", "sources"])
+        writer.writerow(["rank", "kind", "tier", "summary", "organisations", "function", "zones", "corroborated_by",
+                         "evidence", "sources"])
         for o in report.overlaps:
-            writer.writerow([o.rank, o.kind, o.summary, " | ".join(o.organisations), o.function,
-                             " | ".join(o.zones), " | ".join(e.iri for e in o.evidence), " | ".join(o.sources)])
+            writer.writerow([o.rank, o.kind, TIER_LABELS[o.tier], o.summary, " | ".join(o.organisations), o.function,
+                             "every zone" if o.national else " | ".join(o.zones), " | ".join(o.corroborated_by),
+                             " | ".join(e.iri for e in o.evidence), " | ".join(o.sources)])
         return buffer.getvalue()
     md = fmt == "markdown"
+    bullet = "- " if md else "   "
     lines = [("# " if md else "") + f"{len(report.overlaps)} overlaps"
              + (f" reaching {report.label(report.zone)}" if report.zone else ""), ""]
     for o in report.overlaps:
-        lines.append(("## " if md else "") + f"{o.rank}. [{o.kind}] {o.summary}")
-        if o.function:
-            lines.append(f"{'- ' if md else '   '}function: {report.label(o.function)}")
+        lines.append(("## " if md else "") + f"{o.rank}. [{kind_named(o.kind).label}] {o.summary}")
+        lines.append(f"{bullet}{TIER_LABELS[o.tier]}")
+        if kind_named(o.kind).inferred and not kind_named(o.kind).documented:
+            lines.append(f"{bullet}corroborated by: " + (", ".join(report.label(f) for f in o.corroborated_by)
+                                                          if o.corroborated_by else "no finding"))
         for e in o.evidence:
             detail = f": {e.detail}" if e.detail else ""
-            lines.append(f"{'- ' if md else '   '}{e.kind} {e.label}{detail} — source: {e.source_label} <{e.source}>")
+            lines.append(f"{bullet}{e.kind} {e.label}{detail} — source: {e.source_label} <{e.source}>")
+        if len(o.instances) > 1:
+            lines.append(f"{bullet}{len(o.instances)} instances:")
+            for inst in o.instances:
+                where = ", ".join(report.label(z) for z in inst.zones) or "every zone"
+                lines.append(f"{bullet}  - {', '.join(report.label(x) for x in inst.organisations)} ({where})")
         lines.append("")
     return "\n".join(lines)
 
 
 def network_text(network: OverlapNetwork, fmt: str = "table") -> str:
     nodes = [{"organisation": n.organisation, "label": n.label, "weighted_degree": n.weighted_degree,
-              "betweenness": n.betweenness, "partners": n.partners} for n in network.nodes]
+              "betweenness": n.betweenness, "partners": n.partners, "findings": n.findings} for n in network.nodes]
     zones = [{"zone": z.zone, "label": z.label, "organisations": z.organisations,
-              "overlapping_pairs": z.overlapping_pairs} for z in network.zones]
+              "overlaps": z.overlaps} for z in network.zones]
     if fmt == "json":
         return json.dumps({"organisations": nodes, "zones": zones}, indent=2, ensure_ascii=False) + "\n"
     org_rows = [{k: ox.Literal(str(v)) for k, v in n.items()} for n in nodes]
     zone_rows = [{k: ox.Literal(str(v)) for k, v in z.items()} for z in zones]
     sub = "csv" if fmt == "csv" else ("markdown" if fmt == "markdown" else "table")
     return ("Organisations by overlap centrality\n"
-            + rows_text(["label", "weighted_degree", "betweenness", "partners"], org_rows, sub)
+            + rows_text(["label", "betweenness", "weighted_degree", "partners", "findings"], org_rows, sub)
             + "\nCoordination burden by zone\n"
-            + rows_text(["label", "organisations", "overlapping_pairs"], zone_rows, sub))
+            + rows_text(["label", "organisations", "overlaps"], zone_rows, sub))

@@ -21,18 +21,13 @@ import networkx as nx
 from ..publish.export import write_atomic
 from ..questions.catalogue import Query, catalogue, run_select
 from ..questions.endpoint import Runner
-from ..questions.overlaps import KINDS, OverlapReport, find_overlaps, overlap_graph
+from ..questions.kinds import KINDS
+from ..questions.kinds import kind as kind_named
+from ..questions.overlaps import OverlapReport, find_overlaps, overlap_graph
 from .text import compact_iri
 
-KIND_LABELS = {
-    "documented-duplication": "documented duplication (audit finding)",
-    "unexercised-mandate": "unexercised mandate",
-    "shared-mandate": "shared mandate",
-    "self-oversight": "self-oversight",
-    "exception": "exception to the standard chain",
-    "conflicting-claim": "conflicting claims",
-}
-NETWORK_KINDS = ("documented-duplication", "shared-mandate", "unexercised-mandate", "exception")
+KIND_LABELS = {k.name: k.label for k in KINDS}
+NETWORK_KINDS = tuple(k.name for k in KINDS if k.drawn)
 
 
 @dataclass(frozen=True)
@@ -73,18 +68,24 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
     orgs = {o for o, _ in holds} | {o for ov in report.overlaps if ov.kind in NETWORK_KINDS for o in ov.organisations}
     functions = {f for _, f in holds}
     zones = {z for _, z in reaches}
-    kinds_of = {**{o: "organisation" for o in orgs}, **{f: "function" for f in functions}, **{z: "zone" for z in zones}}
+    findings = {f for ov in report.overlaps if ov.kind in NETWORK_KINDS for f in ov.findings}
+    kinds_of = {**{o: "organisation" for o in orgs}, **{f: "function" for f in functions},
+                **{z: "zone" for z in zones}, **{f: "finding" for f in findings}}
 
     overlaps = []
     for ov in report.overlaps:
-        if ov.kind not in NETWORK_KINDS or len(ov.organisations) < 2:
+        if ov.kind not in NETWORK_KINDS:
             continue
-        members = ov.organisations
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                overlaps.append({"source": a, "target": b, "kind": ov.kind, "weight": 1,
-                                 "functions": [ov.function] if ov.function else [], "zones": list(ov.zones),
-                                 "summary": f"#{ov.rank} {ov.summary}"})
+        k = kind_named(ov.kind)
+        common = {"kind": ov.kind, "weight": 1, "functions": list(ov.functions), "zones": list(ov.zones),
+                  "everyZone": ov.national, "summary": f"#{ov.rank} {ov.summary}"}
+        if k.documented and not k.inferred:  # a finding is one hyperedge: the finding and its bodies
+            pairs = [(f, o) for f in ov.findings for o in ov.organisations]
+        else:
+            members = ov.organisations
+            pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1:]] or \
+                [(f, m) for f in ov.findings for m in members]
+        overlaps += [{"source": a, "target": b, **common} for a, b in pairs]
     links = (
         [{"source": o, "target": f, "kind": "holds", "zones": sorted(z), "functions": [f]} for (o, f), z in sorted(holds.items())]
         + [{"source": o, "target": z, "kind": "reaches", "zones": [z], "functions": sorted(f)} for (o, z), f in sorted(reaches.items())]
@@ -110,7 +111,7 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
         "facts": facts,
         "zones": sorted(({"id": z, "label": label(z)} for z in zones), key=lambda z: z["label"]),
         "functions": sorted(({"id": f, "label": label(f)} for f in functions), key=lambda f: f["label"]),
-        "kinds": [k for k in KINDS if any(o["kind"] == k for o in overlaps)],
+        "kinds": [k.name for k in KINDS if any(o["kind"] == k.name for o in overlaps)],
     }
 
 
@@ -191,16 +192,13 @@ h2 { font-size: 1.25rem; }
 .link { stroke: #9a9a9a; stroke-width: 0.8; opacity: 0.55; }
 .link-reaches { stroke-dasharray: 2 3; }
 .overlap { stroke-linecap: round; opacity: 0.85; }
-.overlap-documented-duplication { stroke: #b3261e; }
-.overlap-shared-mandate { stroke: #7a4f00; stroke-dasharray: 10 5; }
-.overlap-unexercised-mandate { stroke: #5b2a86; stroke-dasharray: 2 4; }
-.overlap-exception { stroke: #00607a; stroke-dasharray: 14 4 2 4; }
+.node-finding { fill: #f4a6a0; }
 .node { stroke: #1b1b1b; stroke-width: 1.2; cursor: pointer; }
 .node-organisation { fill: #f2c14e; }
 .node-function { fill: #7fb3d5; }
 .node-zone { fill: #8fce8f; }
 .node.selected { stroke-width: 3.5; }
-.label { font-size: 12px; fill: #1b1b1b; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.label { pointer-events: none; font-size: 12px; fill: #1b1b1b; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .label-function { font-style: italic; }
 #details table, table.data { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 #details th, #details td, table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
@@ -217,28 +215,31 @@ td.overlap-cell { outline: 3px solid #b3261e; outline-offset: -3px; font-weight:
 
 
 def _legend() -> str:
-    def line(cls: str, text: str) -> str:
+    def line(k) -> str:
         return (f'<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" '
-                f'class="overlap {cls}" stroke-width="4"/></svg> {html.escape(text)}</li>')
+                f'class="overlap overlap-{k.name}" stroke-width="4"/></svg> {html.escape(k.label)}</li>')
     return (
         '<ul class="legend">'
         '<li><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" class="node node-organisation"/></svg> circle: organisation</li>'
         '<li><svg width="18" height="18" aria-hidden="true"><rect x="3" y="3" width="12" height="12" class="node node-function"/></svg> square: governance function</li>'
         '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 15 L 1 15 Z" class="node node-zone"/></svg> triangle: zone</li>'
+        '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 9 L 9 17 L 1 9 Z" class="node node-finding"/></svg> diamond: finding</li>'
         '<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" class="link"/></svg> thin grey: holds a function / reaches a zone</li>'
-        + line("overlap-documented-duplication", "solid: documented duplication (audit)")
-        + line("overlap-shared-mandate", "long dashes: shared mandate")
-        + line("overlap-unexercised-mandate", "dots: unexercised mandate")
-        + line("overlap-exception", "dash-dot: exception")
+        + "".join(line(k) for k in KINDS if k.drawn)
         + "</ul>"
     )
+
+
+def _kind_css() -> str:
+    return "".join(f".overlap-{k.name} {{ stroke: {k.colour};{f' stroke-dasharray: {k.dash};' if k.dash else ''} }}\n"
+                   for k in KINDS)
 
 
 def page(title: str, body: str, nav: str = "") -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}{_kind_css()}</style>\n</head>\n<body>\n"
         f"<header><h1>{html.escape(title)}</h1>{nav}</header>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
@@ -281,7 +282,7 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
     marked = set()
     broader = data.get("broader", {})
     for ov in report.overlaps:
-        if ov.kind in ("shared-mandate", "unexercised-mandate", "exception") and ov.function:
+        if kind_named(ov.kind).inferred and ov.function:
             for org in ov.organisations:
                 for (o, f) in counts:
                     # The overlap's function, or a function held that is part of it.
@@ -348,13 +349,14 @@ def network_images(data: dict, stem: Path) -> list[Path]:
     for link in data["links"]:
         (x1, y1), (x2, y2) = pos[link["source"]], pos[link["target"]]
         ax.plot([x1, x2], [y1, y2], color="#9a9a9a", linewidth=0.5, alpha=0.5, zorder=1)
-    styles = {"documented-duplication": ("#b3261e", "-"), "shared-mandate": ("#7a4f00", "--"),
-              "unexercised-mandate": ("#5b2a86", ":"), "exception": ("#00607a", "-.")}
+    styles = {k.name: (k.colour, (0, tuple(float(x) / 2 for x in k.dash.split())) if k.dash else "-")
+              for k in KINDS if k.drawn}
     for ov in data["overlaps"]:
         color, style = styles[ov["kind"]]
         (x1, y1), (x2, y2) = pos[ov["source"]], pos[ov["target"]]
         ax.plot([x1, x2], [y1, y2], color=color, linestyle=style, linewidth=1.6, alpha=0.7, zorder=2)
-    markers = {"organisation": ("o", "#f2c14e"), "function": ("s", "#7fb3d5"), "zone": ("^", "#8fce8f")}
+    markers = {"organisation": ("o", "#f2c14e"), "function": ("s", "#7fb3d5"), "zone": ("^", "#8fce8f"),
+               "finding": ("D", "#f4a6a0")}
     for kind, (marker, color) in markers.items():
         pts = [pos[n["id"]] for n in data["nodes"] if n["kind"] == kind]
         if pts:
@@ -413,9 +415,9 @@ def graph_files(report: OverlapReport, stem: Path) -> list[Path]:
     source = overlap_graph(report)
     graph = nx.Graph()  # rebuilt in sorted order so the files are the same on every run
     for node in sorted(source.nodes):
-        graph.add_node(node, label=source.nodes[node]["label"])
+        graph.add_node(node, **source.nodes[node])
     for a, b in sorted(tuple(sorted(e)) for e in source.edges):
-        graph.add_edge(a, b, **{k: int(v) for k, v in source.edges[a, b].items()})
+        graph.add_edge(a, b, **source.edges[a, b])
     paths = []
     for suffix, writer in ((".graphml", nx.write_graphml), (".gexf", nx.write_gexf)):
         path = stem.with_suffix(suffix)

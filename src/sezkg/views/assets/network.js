@@ -47,6 +47,8 @@
       shape = el("rect", { x: x - 6, y: y - 6, width: 12, height: 12 }, gNodes);
     } else if (n.kind === "zone") {
       shape = el("path", { d: `M ${x} ${y - 8} L ${x + 8} ${y + 6} L ${x - 8} ${y + 6} Z` }, gNodes);
+    } else if (n.kind === "finding") {
+      shape = el("path", { d: `M ${x} ${y - 8} L ${x + 8} ${y} L ${x} ${y + 8} L ${x - 8} ${y} Z` }, gNodes);
     } else {
       shape = el("circle", { cx: x, cy: y, r: 7 }, gNodes);
     }
