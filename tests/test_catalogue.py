@@ -51,4 +51,8 @@ def test_every_catalogue_query_has_a_header():
 
 def test_cli_lists_the_catalogue():
     lines = run_cli("queries", check=0).stdout.decode().splitlines()
-    assert [line.split("\t")[0] for line in lines] == list(catalogue())
+    names = [line for line in lines if line and not line.startswith(" ")]
+    assert names == list(catalogue())
+    # Each query is listed with its question and its parameters.
+    assert len(lines) == 3 * len(names)
+    assert all(line.startswith("  parameters: ") for line in lines[2::3])

@@ -1,7 +1,14 @@
 """sezkg: an open knowledge graph of how Kazakhstan's special economic zones are governed.
 
-The public API (load, validate, query, overlaps, export, publish) is imported on first use,
-so that `import sezkg` and the command line start at once.
+For notebooks and scripts (`__all__`):
+
+    import sezkg
+    kg = sezkg.open()                                        # bundled data, TriG files, or endpoint=URL
+    kg.query("zone-governors", zone="Saryarka", date="2024").to_pandas()
+    kg.overlaps(zone="Astana New City"); kg.network(); kg.zones(as_of="2026-02-10")
+
+The building blocks (load, validate, export, push, ...) stay importable from sezkg and its
+modules. Everything is imported on first use, so `import sezkg` and the CLI start at once.
 """
 
 from __future__ import annotations
@@ -12,6 +19,9 @@ from typing import Any
 __version__ = "0.2.0"
 
 _API = {
+    "open": "api",
+    "KG": "api",
+    "Result": "api",
     "FORMATS": "publish.export",
     "serialize": "publish.export",
     "export": "publish.export",
@@ -41,7 +51,7 @@ _API = {
     "PushError": "errors",
 }
 
-__all__ = sorted([*_API, "__version__"])
+__all__ = ["KG", "Result", "SezkgError", "UsageError", "__version__", "open"]
 
 
 def __getattr__(name: str) -> Any:
@@ -54,4 +64,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted([*_API, "__version__"])

@@ -25,14 +25,15 @@ from . import (
     site,
     validate,
     viz,
+    zones,
 )
 
 DESCRIPTION = (
     "sezkg answers, from data you can check source by source, who is responsible for what in "
     "Kazakhstan's special economic zones, where their mandates overlap, and what the audits found."
 )
-VERBS: list[ModuleType | type] = [report, overlaps, queries, queries.Query, validate, export, graphs, viz, site,
-                                  push, serve]
+VERBS: list[ModuleType | type] = [report, overlaps, zones, zones.Completeness, queries, queries.Query, validate,
+                                  export, graphs, viz, site, push, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

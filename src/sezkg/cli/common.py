@@ -32,6 +32,14 @@ def endpoint_options(parser: argparse.ArgumentParser) -> None:
                         help="deadline for each whole request to the endpoint (default: 30)")
 
 
+LANGUAGES = ("en", "ru", "kk")
+
+
+def lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of the names shown (English where a thing has no name in it)")
+
+
 def runner(args: argparse.Namespace) -> Runner:
     """The embedded store (loaded from --data or the bundled data) or a remote endpoint."""
     if getattr(args, "endpoint", None):

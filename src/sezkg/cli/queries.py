@@ -6,31 +6,63 @@ import argparse
 import sys
 
 from ..errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
-from .common import data_option, endpoint_options, runner
+from .common import data_option, endpoint_options, lang_option, runner
 
 NAME = "queries"
-HELP = "list the query catalogue"
-EXAMPLE = "sezkg queries"
+HELP = "the query catalogue: each question with its parameters; give a name (or a word) for details"
+EXAMPLE = "sezkg queries zone-governors   # or: sezkg queries incentive"
 
 ROW_FORMATS = ("table", "csv", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("name", nargs="?", help="a query name for its details, or a word to search titles and questions")
+
+
+def describe(query) -> str:
+    """A query for people: its question, each parameter with its type and default, an example."""
+    lines = [f"{query.name}: {query.title}", f"  {query.question}"]
+    for p in query.params:
+        default = f" (default {p.default})" if p.default else ""
+        lines.append(f"  --param {p.name}=<{p.type}>{default}  {p.doc}")
+    example = " ".join(f"--param {p.name}={_example(p)}" for p in query.params[:2])
+    lines.append(f"  example: sezkg query {query.name} {example}".rstrip())
+    return "\n".join(lines)
+
+
+EXAMPLE_BY_NAME = {"function": "investment-promotion", "zone": "saryarka", "organisation": "\"Kazakh Invest\"",
+                   "holder": "kazakh-invest", "region": "karaganda-region", "country": "china", "subject": "saryarka",
+                   "measure": "zone-count", "tier": "\"Category B\"", "lang": "ru", "kind": "conflict"}
+EXAMPLE_BY_TYPE = {"when": "2024", "gyear": "2030", "date": "2024-01-01", "string": "text", "decimal": "40",
+                   "integer": "1", "boolean": "true"}
+
+
+def _example(param) -> str:
+    return EXAMPLE_BY_NAME.get(param.name) or EXAMPLE_BY_TYPE.get(param.type, "saryarka")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..questions.catalogue import catalogue
 
-    for name, query in catalogue().items():
-        print(f"{name}\t{query.title}")
+    queries = catalogue()
+    if args.name in queries:
+        print(describe(queries[args.name]))
+        return EXIT_OK
+    word = (args.name or "").casefold()
+    chosen = [q for q in queries.values()
+              if not word or word in f"{q.name} {q.title} {q.question} {' '.join(p.doc for p in q.params)}".casefold()]
+    if not chosen:
+        raise UsageError(f"no query matches {args.name!r}; `sezkg queries` lists them all")
+    for query in chosen:
+        params = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "no parameters"
+        print(f"{query.name}\n  {query.question}\n  parameters: {params}")
     return EXIT_OK
 
 
 class Query:
     NAME = "query"
     HELP = "run one catalogue query"
-    EXAMPLE = "sezkg query zone-governors --param zone=https://w3id.org/sezkg/id/zone/saryarka"
+    EXAMPLE = "sezkg query zone-governors --param zone=saryarka --param date=2024"
 
     @staticmethod
     def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,20 +70,26 @@ class Query:
         parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                             help="bind a parameter (repeatable); the value is typed as the query declares")
         parser.add_argument("--format", choices=ROW_FORMATS, default="table")
+        parser.add_argument("--iris", action="store_true", help="raw identifiers only, no labels (for scripts)")
+        lang_option(parser)
         endpoint_options(parser)
         data_option(parser)
 
     @staticmethod
     def run(args: argparse.Namespace) -> int:
         from ..questions.catalogue import catalogue, run_select
+        from ..questions.names import resolve_params
+        from ..questions.overlaps import labels
         from ..views.text import rows_text
 
         queries = catalogue()
         if args.name not in queries:
             raise UsageError(f"no query named {args.name!r}; `sezkg queries` lists them")
         query = queries[args.name]
-        rows = run_select(runner(args), query, params(args.param))
-        sys.stdout.write(rows_text(rows.variables, rows, args.format))
+        source = runner(args)
+        rows = run_select(source, query, resolve_params(source, query, params(args.param)))
+        names = None if args.iris else labels(source, queries, args.lang)
+        sys.stdout.write(rows_text(rows.variables, rows, args.format, names, iris=args.iris))
         return EXIT_VIOLATIONS if query.is_violation and rows else EXIT_OK
 
 

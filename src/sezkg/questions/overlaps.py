@@ -94,12 +94,18 @@ def _ordered(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
+def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = "en") -> dict[str, str]:
+    """Every labelled IRI's label in `lang`, English where it has none in it."""
+    queries = queries or catalogue()
+    return {_v(r, "thing"): _v(r, "label") for r in run_select(runner, queries["labels"], {"lang": lang})}
+
+
 class _Builder:
-    def __init__(self, runner: Runner, queries: dict[str, Query], zone: str | None):
+    def __init__(self, runner: Runner, queries: dict[str, Query], zone: str | None, lang: str = "en"):
         self.runner = runner
         self.queries = queries
         self.zone = zone
-        self.labels = {_v(r, "thing"): _v(r, "label") for r in run_select(runner, queries["labels"])}
+        self.labels = labels(runner, queries, lang)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
@@ -190,9 +196,10 @@ def _sort_key(overlap: Overlap) -> tuple:
     return (overlap.tier, -len(overlap.organisations), -reach, order.index(overlap.kind), overlap.summary)
 
 
-def find_overlaps(runner: Runner, zone: str | None = None, queries: dict[str, Query] | None = None) -> OverlapReport:
-    """Every overlap, ranked (see the module docstring for the order)."""
-    builder = _Builder(runner, queries or catalogue(), zone)
+def find_overlaps(runner: Runner, zone: str | None = None, queries: dict[str, Query] | None = None,
+                  lang: str = "en") -> OverlapReport:
+    """Every overlap, ranked (see the module docstring for the order), labelled in `lang`."""
+    builder = _Builder(runner, queries or catalogue(), zone, lang)
     found = [o for k in KINDS for o in builder.build(k)]
     ranked = [
         Overlap(o.kind, o.organisations, o.function, o.zones, o.evidence, o.summary, rank, o.tier, o.functions,

@@ -167,6 +167,25 @@ class FrontPage:
                 + "<details><summary>Every figure in the graph</summary>"
                 + _table(["Figure", "Value", "Unit", "Date or period", "Source"], rows) + "</details>")
 
+    def completeness(self) -> str:
+        """What the graph knows of each zone, and from how many sources: the gaps in plain view."""
+        rows = self.rows("completeness")
+        columns = [c for c in rows.variables if c not in ("zone", "label")]
+        body = []
+        for r in rows:
+            cells = [_e(self.label(_v(r, "zone")))]
+            for c in columns:
+                value = _v(r, c)
+                known = value not in ("0", "false", "")
+                shown = ("yes" if value == "true" else "no") if value in ("true", "false") else value
+                cells.append(f'<span class="{"known" if known else "gap"}">{_e(shown)}</span>')
+            body.append(cells)
+        return ('<h2 id="completeness">What the graph knows, zone by zone</h2>'
+                '<p>Each number counts the sources that give the fact (mandates, figures and findings: how many); '
+                'a 0 or "no" is a gap no source has filled, shown rather than guessed. '
+                '<a href="completeness.csv">CSV</a>.</p>'
+                + _table(["Zone", *columns], body))
+
     @staticmethod
     def validation(report: ValidationReport) -> str:
         verdict = ("the knowledge graph conforms" if report.conforms
@@ -185,5 +204,5 @@ def front_page(runner: Runner, queries: dict[str, Query], report: OverlapReport,
                out: Path, exports: list[str], extra: list[str], summary: str) -> str:
     fp = FrontPage(runner, queries, report)
     body = (f"<p>{_e(summary)}</p>" + fp.overlaps() + fp.zones() + fp.findings() + fp.conflicts()
-            + fp.indicators(out) + fp.validation(validation) + fp.downloads(exports, extra))
+            + fp.indicators(out) + fp.completeness() + fp.validation(validation) + fp.downloads(exports, extra))
     return page("sezkg: governance of Kazakhstan's special economic zones", body, NAV)

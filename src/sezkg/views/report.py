@@ -17,11 +17,11 @@ from ..kg.files import building_folder, check_replaceable
 from ..kg.load import KnowledgeGraph, load
 from ..kg.resources import KGFiles, default_files
 from ..publish.export import FORMATS, serialize
-from ..questions.catalogue import catalogue
+from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import find_overlaps
 from ..questions.validate import ValidationReport, validate
 from .pages import NAV, front_page
-from .text import overlaps_text, validation_json, validation_text
+from .text import overlaps_text, rows_text, validation_json, validation_text
 from .viz import write_viz
 
 
@@ -78,8 +78,11 @@ def build_report(
         (building / "validation.json").write_text(validation_json(report), encoding="utf-8")
         (building / "overlaps.txt").write_text(overlaps_text(overlaps), encoding="utf-8")
         (building / "overlaps.json").write_text(overlaps_text(overlaps, "json"), encoding="utf-8")
+        completeness = run_select(kg, queries["completeness"])
+        (building / "completeness.csv").write_text(rows_text(completeness.variables, completeness, "csv", overlaps.labels),
+                                                   encoding="utf-8")
         export_names = sorted(f"export/sezkg.{s.extension}" for s in FORMATS.values())
-        extra = (["overlaps.txt", "overlaps.json"] + sorted(p.name for p in viz.images)
+        extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + sorted(p.name for p in viz.images)
                  + sorted(p.name for p in viz.graphs))
         summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
                         f"{len(overlaps.overlaps)} overlapping responsibilities found.")

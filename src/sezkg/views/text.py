@@ -85,27 +85,100 @@ def _is_local_name(text: str) -> bool:
     return bool(text) and all(c.isalnum() or c in "-_." for c in text) and not text.endswith(".")
 
 
-def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str) -> str:
-    if fmt == "json":
-        payload = [{v: term_text(row.get(v)) for v in variables if v in row} for row in rows]
-        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = {XSD + n for n in ("decimal", "integer", "double", "float", "long", "int", "nonNegativeInteger")}
+
+
+def cell_text(term: object, labels: dict[str, str] | None) -> str:
+    """A term for people: an IRI as its label with the short identifier beside it, a number
+    with thousands separators, anything else by its value."""
+    if isinstance(term, ox.NamedNode):
+        short = compact_iri(term.value)
+        label = (labels or {}).get(term.value)
+        return f"{label} ({short})" if label else short
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMBERS:
+        return _number(term.value)
+    return term_text(term)
+
+
+def _number(lexical: str) -> str:
+    try:
+        whole, _, fraction = lexical.partition(".")
+        formatted = f"{int(whole):,}"
+    except ValueError:
+        return lexical
+    return formatted + (f".{fraction}" if fraction else "")
+
+
+def _fit(cells: list[list[str]], headers: list[str], width: int) -> list[int]:
+    """Column widths that fit `width` (two spaces between columns): the widest columns share
+    what the narrow ones leave, each cut to the same cap (never below 6)."""
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    budget = width - 2 * (len(widths) - 1)
+    if sum(widths) <= budget:
+        return widths
+    cap = max(widths)
+    while cap > 6 and sum(min(w, cap) for w in widths) > budget:
+        cap -= 1
+    return [min(w, cap) for w in widths]
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def terminal_width() -> int:
+    import os
+    import shutil
+
+    if "COLUMNS" in os.environ:
+        return max(40, int(os.environ["COLUMNS"]) if os.environ["COLUMNS"].isdigit() else 120)
+    return max(40, shutil.get_terminal_size((120, 24)).columns)
+
+
+def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str,
+              labels: dict[str, str] | None = None, iris: bool = False, width: int | None = None) -> str:
+    """Rows as a table (fitted to the terminal), CSV, JSON or Markdown. Unless `iris`, every
+    IRI column gets its label: beside the identifier in a table, as a `<name>_label` column in
+    CSV and JSON."""
+    labels = None if iris else labels
+    iri_columns = [v for v in variables if any(isinstance(r.get(v), ox.NamedNode) for r in rows)]
+
+    def label_of(term: object) -> str:
+        return (labels or {}).get(term.value, "") if isinstance(term, ox.NamedNode) else ""
+
+    if fmt in ("json", "csv"):
+        columns: list[str] = []
+        for v in variables:
+            columns.append(v)
+            if labels is not None and v in iri_columns:
+                columns.append(f"{v}_label")
+
+        def value(row: dict, column: str) -> str:
+            if column.endswith("_label") and column[:-6] in iri_columns and column not in variables:
+                return label_of(row.get(column[:-6]))
+            return term_text(row.get(column))
+        if fmt == "json":
+            payload = [{c: value(row, c) for c in columns if c in row or (c.endswith("_label") and c[:-6] in row)}
+                       for row in rows]
+            return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(variables)
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow([term_text(row.get(v)) for v in variables])
+            writer.writerow([value(row, c) for c in columns])
         return buffer.getvalue()
-    cells = [[term_text(row.get(v), compact=True) for v in variables] for row in rows]
+    cells = [[cell_text(row.get(v), labels) if v in row else "" for v in variables] for row in rows]
     if fmt == "markdown":
-        escape = lambda text: text.replace("|", "\\|")  # noqa: E731
+        def escape(text: str) -> str:
+            return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
         lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
         lines += ["| " + " | ".join(escape(c) for c in line) + " |" for line in cells]
         return "\n".join(lines) + "\n"
-    widths = [max([len(v)] + [len(line[i]) for line in cells]) for i, v in enumerate(variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip(),
+    widths = _fit(cells, variables, width or terminal_width())
+    lines = ["  ".join(_clip(v, w).ljust(w) for v, w in zip(variables, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
+    lines += ["  ".join(_clip(c, w).ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

@@ -211,6 +211,8 @@ table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 0.2re
 table.matrix th.org { text-align: left; white-space: nowrap; }
 table.matrix th.fn { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
 td.overlap-cell { outline: 3px solid #b3261e; outline-offset: -3px; font-weight: bold; }
+.gap { color: #b3261e; font-weight: bold; }
+.known { color: var(--ink); }
 """
 
 

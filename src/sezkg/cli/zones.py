@@ -1,0 +1,84 @@
+"""sezkg zones and sezkg completeness."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_OK
+from .common import data_option, endpoint_options, lang_option, runner
+from .queries import ROW_FORMATS
+
+NAME = "zones"
+HELP = "the special economic zones in force on a date (default today), with their names then and status"
+EXAMPLE = "sezkg zones --as-of 2026-02-10"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--as-of", metavar="DATE", help="a year, month or day, e.g. 2019 or 2026-02-10 (default: today)")
+    when.add_argument("--all", action="store_true", help="every zone the graph knows, in force or not, with its dates")
+    parser.add_argument("--format", choices=ROW_FORMATS, default="table")
+    lang_option(parser)
+    endpoint_options(parser)
+    data_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..questions.catalogue import catalogue, run_select
+    from ..questions.overlaps import labels
+    from ..views.text import rows_text
+
+    queries = catalogue()
+    source = runner(args)
+    params = None if args.all else {"date": args.as_of or datetime.date.today().isoformat()}
+    rows = run_select(source, queries["zones-in-force"], params)
+    names = labels(source, queries, args.lang)
+    if args.format in ("table", "markdown"):  # sources as short identifiers for people
+        import pyoxigraph as ox
+
+        from ..kg.namespaces import SOURCE_BASE
+        for row in rows:
+            if "sources" in row:
+                row["sources"] = ox.Literal(row["sources"].value.replace(SOURCE_BASE, "src:"))
+    shown = ["zone", "nameOnDate", "status", "from", "until", "sources"]
+    out = rows_text(shown, rows, args.format, names)
+    if args.format == "table":
+        when = "" if args.all else f" in force on {params['date']}"
+        out += f"{len(rows)} zones{when}.\n"
+    sys.stdout.write(out)
+    return EXIT_OK
+
+
+class Completeness:
+    NAME = "completeness"
+    HELP = "per zone, which facts the graph knows and from how many sources: the gaps, in a table or CSV"
+    EXAMPLE = "sezkg completeness --format csv --output completeness.csv"
+
+    @staticmethod
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--format", choices=ROW_FORMATS, default="table")
+        parser.add_argument("--output", type=Path, help="file to write (atomically); stdout when absent")
+        lang_option(parser)
+        endpoint_options(parser)
+        data_option(parser)
+
+    @staticmethod
+    def run(args: argparse.Namespace) -> int:
+        from ..kg.files import write_atomic
+        from ..questions.catalogue import catalogue, run_select
+        from ..questions.overlaps import labels
+        from ..views.text import rows_text
+
+        queries = catalogue()
+        source = runner(args)
+        rows = run_select(source, queries["completeness"])
+        text = rows_text([v for v in rows.variables if v != "label"], rows, args.format, labels(source, queries, args.lang))
+        if args.output:
+            write_atomic(args.output, text.encode("utf-8"))
+            print(f"wrote {len(rows)} zones to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK

@@ -1,0 +1,88 @@
+"""The CLI as an analyst uses it: names instead of IRIs, labelled and fitted tables, a catalogue
+that explains itself, zones in force on a date, the completeness table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import run_cli
+
+
+def test_a_zone_by_its_slug_prefixed_name_or_label():
+    outputs = [run_cli("query", "zone-governors", "--param", f"zone={z}", "--format", "csv", check=0).stdout
+               for z in ("saryarka", "zone:saryarka", "Saryarka SEZ", "SARYARKA")]
+    assert len(set(outputs)) == 1 and outputs[0].count(b"\n") > 5
+
+
+def test_unknown_ambiguous_and_absent_names_exit_2_with_help():
+    proc = run_cli("query", "zone-governors", "--param", "zone=Sarirka", check=2)
+    assert b"closest: Saryarka SEZ" in proc.stderr
+    proc = run_cli("overlaps", "--zone", "https://w3id.org/sezkg/id/zone/nope", check=2)
+    assert b"names nothing in the knowledge graph" in proc.stderr
+    proc = run_cli("query", "function-holders", "--param", "zone=Almaty", check=2)
+    assert b"names no zone" in proc.stderr and b"Almaty city" in proc.stderr
+
+
+def test_overlaps_for_a_zone_given_by_name():
+    proc = run_cli("overlaps", "--zone", "Astana New City", "--format", "json", check=0)
+    report = json.loads(proc.stdout)
+    assert report["zone"] == "https://w3id.org/sezkg/id/zone/astana-new-city"
+    assert any(o["kind"] == "exception" for o in report["overlaps"])
+
+
+def test_tables_show_labels_and_fit_the_terminal():
+    import os
+    import subprocess
+    import sys
+
+    for columns in ("100", "200"):
+        proc = subprocess.run([sys.executable, "-m", "sezkg", "query", "zones", "--param", "region=karaganda-region"],
+                              capture_output=True, env={**os.environ, "COLUMNS": columns}, timeout=120)
+        lines = proc.stdout.decode().splitlines()
+        assert max(len(line) for line in lines) <= int(columns)
+    assert "Saryarka SEZ (zone:saryarka)" in proc.stdout.decode()
+
+
+def test_csv_has_label_columns_and_iris_keeps_identifiers():
+    labelled = list(csv.DictReader(io.StringIO(run_cli("query", "zones", "--format", "csv", check=0).stdout.decode())))
+    assert labelled and "zone_label" in labelled[0]
+    raw = list(csv.DictReader(io.StringIO(run_cli("query", "zones", "--format", "csv", "--iris", check=0).stdout.decode())))
+    assert "zone_label" not in raw[0] and raw[0]["zone"].startswith("https://")
+
+
+def test_numbers_have_thousands_separators_in_tables():
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "sezkg", "query", "incentives", "--param", "tier=Incentive tier C"],
+                          capture_output=True, env={**os.environ, "COLUMNS": "250"}, timeout=120)
+    assert "14,500,000" in proc.stdout.decode(), proc.stderr
+
+
+def test_the_catalogue_explains_itself():
+    out = run_cli("queries", "function-holders", check=0).stdout.decode()
+    assert "--param date=<when>" in out and "example: sezkg query function-holders" in out
+    assert b"incentives" in run_cli("queries", "investor", check=0).stdout
+
+
+def test_zones_in_force_on_a_date():
+    out = run_cli("zones", "--as-of", "2026-02-10", "--format", "csv", check=0).stdout.decode()
+    rows = list(csv.DictReader(io.StringIO(out)))
+    zones = {r["zone"].rsplit("/", 1)[-1]: r for r in rows}
+    assert {"saryarka", "khorgos-eastern-gate-2025", "seaport-aktau"} <= set(zones)
+    assert "kyzylorda" not in zones  # its term ended in 2007
+    assert zones["khorgos-eastern-gate-2025"]["status"] == "re-established"
+    assert all(r["sources"] for r in rows), "every row is traceable to a dated source"
+    old = list(csv.DictReader(io.StringIO(run_cli("zones", "--as-of", "2000", "--format", "csv", check=0).stdout.decode())))
+    assert "kyzylorda" in {r["zone"].rsplit("/", 1)[-1] for r in old}
+
+
+def test_completeness_table_shows_gaps(tmp_path):
+    out = tmp_path / "completeness.csv"
+    run_cli("completeness", "--format", "csv", "--output", str(out), check=0)
+    rows = {r["zone"].rsplit("/", 1)[-1]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["saryarka"]["manager"] == "1" and rows["pavlodar"]["manager"] == "0"
+    assert rows["astana-technopolis"]["area"] >= "3"
