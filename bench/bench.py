@@ -33,11 +33,11 @@ import pyshacl
 import rdflib
 
 import sezkg
-from sezkg.catalogue import catalogue
-from sezkg.export import serialize
-from sezkg.load import KnowledgeGraph, data_paths, ontology_paths
-from sezkg.resources import KGFiles, default_files
-from sezkg.validate import run_shacl, run_violation_queries
+from sezkg.kg.load import KnowledgeGraph, data_paths, ontology_paths
+from sezkg.kg.resources import KGFiles, default_files
+from sezkg.publish.export import serialize
+from sezkg.questions.catalogue import catalogue
+from sezkg.questions.validate import run_shacl, run_violation_queries
 
 COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 ZONES_WITHOUT_COMPANY = """PREFIX sez: <https://w3id.org/sezkg/ontology#>

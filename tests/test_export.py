@@ -4,6 +4,7 @@ the same KG gives the same bytes, and a failed write leaves the old file as it w
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from conftest import FIXTURES, run_cli
@@ -145,3 +146,115 @@ def test_jsonld_context_file_matches_the_prefixes(kg_files):
 
     context = json.loads((kg_files.ontology / "context.jsonld").read_text())["@context"]
     assert context == {k: v for k, v in PREFIXES.items() if k != "sh"}
+
+
+# --- issue #10: exports any strict parser reads back ------------------------------------------
+
+STRANGE = """\
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix src: <https://w3id.org/sezkg/source/> .
+
+GRAPH src:strange {
+    <https://w3id.org/sezkg/id/zone/x> rdfs:label "line one\\r\\nline two\\u0085\\u2028 & <b> ]]>"@en ;
+        rdfs:seeAlso <%s> ;
+        rdfs:comment "%s" .
+}
+"""
+
+
+def _strange(tmp_path, iri: str = "https://example.org/plain", text: str = "plain") -> tuple:
+    path = tmp_path / "strange.trig"
+    path.write_text(STRANGE % (iri, text), encoding="utf-8")
+    return path, sezkg.load(data=[path])
+
+
+@pytest.mark.parametrize("iri", ["sez:Zone", "zone:x", "rdfs:label", "xsd:"])
+def test_jsonld_refuses_an_iri_it_would_read_back_as_another(tmp_path, iri):
+    """`sez:Zone` is an IRI (scheme `sez`); in JSON-LD with our context it reads back as sez's Zone."""
+    from sezkg.errors import UsageError
+
+    path, kg = _strange(tmp_path, iri)
+    with pytest.raises(UsageError) as info:
+        serialize(kg, "jsonld")
+    assert f"JSON-LD cannot hold the IRI <{iri}>" in str(info.value)
+    proc = run_cli("export", "--format", "jsonld", "--data", str(path), check=2)
+    assert proc.stderr.decode().startswith(f"sezkg: error: JSON-LD cannot hold the IRI <{iri}>")
+    assert proc.stderr.count(b"\n") == 1 and proc.stdout == b""
+    # The dataset formats that can hold it do, and read back through --data.
+    for fmt, suffix in (("trig", "trig"), ("nquads", "nq")):
+        out = tmp_path / f"out.{suffix}"
+        run_cli("export", "--format", fmt, "--output", str(out), "--data", str(path), check=0)
+        assert set(sezkg.load(data=[out]).store) == set(kg.store)
+
+
+def test_jsonld_writes_an_iri_with_a_prefix_like_scheme_when_it_is_unambiguous(tmp_path):
+    """`sez://x` is not a compact IRI in JSON-LD (a suffix starting with // never is)."""
+    import pyoxigraph as ox
+
+    _, kg = _strange(tmp_path, "sez://x")
+    data = serialize(kg, "jsonld")
+    assert set(ox.parse(data, format=ox.RdfFormat.JSON_LD)) == set(kg.sorted_quads())
+
+
+def test_rdfxml_of_the_kg_is_well_formed_xml(kg):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(serialize(kg, "xml"))
+    assert root.tag == "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
+    assert len(root) == len({q.subject for q in kg.sorted_quads()})
+
+
+def test_rdfxml_keeps_carriage_returns_and_line_separators(tmp_path):
+    """XML parsers turn a raw CR into LF; written as &#13; it survives, as do U+0085 and U+2028."""
+    import xml.etree.ElementTree as ET
+
+    _, kg = _strange(tmp_path)
+    data = serialize(kg, "xml")
+    ET.fromstring(data)
+    assert b"\r" not in data
+    parsed = set(Graph().parse(data=data, format="xml"))
+    assert parsed == _kg_triples(kg)
+
+
+@pytest.mark.parametrize("iri,text,why", [
+    ("https://example.org/plain", "bell \\u0007", "U+0007, which XML 1.0 forbids"),
+    ("https://example.org/plain", "nul \\u0000", "U+0000, which XML 1.0 forbids"),
+])
+def test_rdfxml_refuses_a_character_xml_cannot_hold_naming_the_triple(tmp_path, iri, text, why):
+    path, _ = _strange(tmp_path, iri, text)
+    proc = run_cli("export", "--format", "xml", "--data", str(path), check=2)
+    stderr = proc.stderr.decode()
+    assert stderr.startswith("sezkg: error: RDF/XML cannot hold the triple <https://w3id.org/sezkg/id/zone/x> "
+                             "<http://www.w3.org/2000/01/rdf-schema#comment>"), stderr
+    assert why in stderr and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("predicate", ["https://w3id.org/sezkg/ontology#", "http://example.org/p/123",
+                                       "http://www.w3.org/1999/02/22-rdf-syntax-ns#li"])
+def test_rdfxml_refuses_a_predicate_no_element_can_spell(tmp_path, predicate):
+    from sezkg.errors import UsageError
+
+    path = tmp_path / "p.trig"
+    path.write_text(f'GRAPH <https://w3id.org/sezkg/source/p> {{ <https://w3id.org/sezkg/id/x> <{predicate}> "v" . }}\n')
+    kg = sezkg.load(data=[path])
+    with pytest.raises(UsageError, match=rf"RDF/XML cannot hold the triple <https://w3id.org/sezkg/id/x> <{re.escape(predicate)}>"):
+        serialize(kg, "xml")
+    # Turtle holds it, and rdflib reads it back.
+    assert set(Graph().parse(data=serialize(kg, "turtle"), format="turtle")) == _kg_triples(kg)
+
+
+def test_nquads_lines_are_those_an_oxigraph_server_dumps(kg):
+    """tests/test_publish.py compares our N-Quads with an Oxigraph server's dump, line by line."""
+    import pyoxigraph as ox
+
+    ours = set(serialize(kg, "nquads").decode().splitlines())
+    oxigraph = set(ox.serialize(kg.sorted_quads(), format=ox.RdfFormat.N_QUADS).decode().splitlines())
+    assert ours == oxigraph
+
+
+def test_trig_export_reads_back_through_the_cli(tmp_path):
+    """The issue's case: `sezkg export --format trig` then `--data` on the file."""
+    out = tmp_path / "kg.trig"
+    run_cli("export", "--format", "trig", "--output", str(out), check=0)
+    proc = run_cli("export", "--format", "nquads", "--data", str(out), check=0)
+    assert proc.stdout == serialize(sezkg.load(), "nquads")

@@ -5,29 +5,50 @@ built, so an error leaves nothing half-loaded. Rules beyond syntax:
 
 - an ontology file (`ontology/*.ttl`, except the SHACL shapes) declares exactly one
   `owl:Ontology`, and its triples go into the named graph of that IRI;
-- a data file (`data/**/*.trig`) puts every triple in a named graph under
-  `https://w3id.org/sezkg/source/` -- the graph of the source document that states it;
-- no blank nodes anywhere, so that exports are deterministic.
+- data comes in TriG (`.trig`), N-Quads (`.nq`) or JSON-LD (`.jsonld`, only in the form
+  `sezkg export --format jsonld` writes, since JSON-LD readers silently drop what they do not
+  understand); a `--data` folder must hold at least one such file, and a file named
+  explicitly must have one of these extensions;
+- a data file puts every triple in a named graph under `https://w3id.org/sezkg/source/` --
+  the graph of the source document that states it -- or in an ontology graph, where it must
+  be a triple of the bundled ontology (so that `sezkg export --format trig` reads back);
+- data does not redefine the vocabulary: no data triple has an ontology term
+  (`https://w3id.org/sezkg/ontology#...`) or a scheme concept as subject;
+- no blank nodes anywhere, so that exports are deterministic;
+- every literal of a checkable XSD type is well-typed ("2021-13-45"^^xsd:date is refused);
+- no file over MAX_FILE_BYTES and no token (literal, IRI) over MAX_TOKEN_BYTES, checked
+  before parsing.
+
+Every refusal is an InputError naming the file and, where it can be found, line and column.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
-from .namespaces import SOURCE_BASE
+from ..errors import InputError, UsageError
+from .namespaces import ONTOLOGY_IRI, PREFIXES, SCHEME_IRI, SOURCE_BASE
 from .resources import KGFiles, default_files
 from .rows import Rows
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 SHAPES_FILE_NAME = "shapes.ttl"
+DATA_FORMATS: dict[str, ox.RdfFormat] = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
+                                         ".jsonld": ox.RdfFormat.JSON_LD}
+# The bundled data is about 0.3 MB in all and its longest literal about 1 KB; the limits sit
+# far above, and far below what breaks the parser (it stops at a 16 MiB token with a MemoryError).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_TOKEN_BYTES = 1024 * 1024
 
 _PARSER_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
 
@@ -81,19 +102,76 @@ def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
-def _parse(path: Path, fmt: ox.RdfFormat, base_iri: str | None = None) -> tuple[list[ox.Quad], dict[str, str]]:
-    """Parse one file completely; a syntax error becomes an InputError at file:line:column."""
+# ---------------------------------------------------------------- reading and parsing
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+# Strings (long and short), IRIs, comments and other runs: an over-long token is one of these.
+_TOKEN = re.compile(rb'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*(?:\'\'\'|\Z)'
+                    rb'|"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?|<[^>\s]*>?|#[^\n]*|[^\s"\'<#]+', re.DOTALL)
+
+
+def _check_tokens(path: Path, data: bytes) -> None:
+    """Refuse a token longer than MAX_TOKEN_BYTES before the parser meets it.
+
+    Only a long string can span lines, so a file with short lines and no long strings is
+    fine without a closer look; the rare rest is tokenised with one regular expression.
+    """
+    if len(data) <= MAX_TOKEN_BYTES:
+        return
+    if b'"""' not in data and b"'''" not in data and max(map(len, data.split(b"\n"))) <= MAX_TOKEN_BYTES:
+        return
+    for match in _TOKEN.finditer(data):
+        if match.end() - match.start() > MAX_TOKEN_BYTES:
+            line, column = _position(data, match.start())
+            raise InputError(path, f"a token (literal or IRI) of {match.end() - match.start():,} bytes starts here; "
+                                   f"the limit is {MAX_TOKEN_BYTES:,} bytes: keep long texts outside the KG", line, column)
+
+
+def _read(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(path, f"file of {size:,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes "
+                                   "for one RDF file: split it into several files")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    _check_tokens(path, data)
+    return data
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One parsed file: its bytes (to find lines in), its quads and the prefixes it declared."""
+
+    path: Path
+    data: bytes
+    quads: list[ox.Quad]
+    prefixes: dict[str, str]
+
+    @functools.cached_property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+def _parse(path: Path, fmt: ox.RdfFormat, base_iri: str | None = None) -> Parsed:
+    """Parse one file completely; a syntax error becomes an InputError at file:line:column."""
+    data = _read(path)
     parser = ox.parse(input=data, format=fmt, base_iri=base_iri)
     try:
         quads = list(parser)
     except SyntaxError as exc:
         message = _PARSER_POSITION.sub("", str(exc.msg if exc.msg else exc))
         raise InputError(path, f"syntax error: {message}", exc.lineno, exc.offset) from None
-    return quads, dict(parser.prefixes)
+    except MemoryError as exc:  # the parser's own token limit, should a token pass _check_tokens
+        raise InputError(path, f"a token is too large for the parser ({exc}): keep long texts outside the KG") from None
+    return Parsed(path, data, quads, dict(parser.prefixes))
 
 
 def parse_file(path: Path | str, base_iri: str | None = None) -> list[ox.Quad]:
@@ -102,34 +180,212 @@ def parse_file(path: Path | str, base_iri: str | None = None) -> list[ox.Quad]:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
     if fmt is None:
         raise InputError(path, f"unknown RDF file extension {path.suffix!r}")
-    return _parse(path, fmt, base_iri)[0]
+    return _parse(path, fmt, base_iri).quads
+
+
+# ---------------------------------------------------------------- finding the line of a term
+
+def _forms(term: ox.NamedNode | ox.Literal, prefixes: dict[str, str]) -> list[str]:
+    """How a term may be spelt in a file: `<iri>`, `prefix:local`, a quoted or JSON string."""
+    if isinstance(term, ox.Literal):
+        return [f'"{term.value}"', f"'{term.value}'", json.dumps(term.value, ensure_ascii=False)]
+    forms = [f"<{term.value}>", json.dumps(term.value)]
+    for prefix, ns in prefixes.items():
+        if term.value.startswith(ns) and len(term.value) > len(ns):
+            forms.append(f"{prefix}:{term.value[len(ns):]}")
+    return forms
 
 
 def _first_line_mentioning(path: Path, term: ox.NamedNode, prefixes: dict[str, str]) -> int | None:
     """Best-effort line of the first mention of an IRI, written in full or prefixed."""
-    needles = [f"<{term.value}>"]
-    for prefix, ns in prefixes.items():
-        if term.value.startswith(ns) and len(term.value) > len(ns):
-            needles.append(f"{prefix}:{term.value[len(ns):]}")
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+    needles = _forms(term, prefixes)
     for number, line in enumerate(lines, start=1):
-        if any(needle in line for needle in needles):
+        if _mentions(line, needles):
             return number
     return None
 
 
-def _reject_blank_nodes(path: Path, quads: list[ox.Quad], prefixes: dict[str, str]) -> None:
+def _mentions(line: str, needles: list[str]) -> bool:
+    """Whether a line holds one of the needles outside a comment."""
+    for needle in needles:
+        at = line.find(needle)
+        while at >= 0:
+            if not _in_comment(line[:at]):
+                return True
+            at = line.find(needle, at + 1)
+    return False
+
+
+def _line_of_quad(parsed: Parsed, q: ox.Quad) -> int | None:
+    """Best-effort line of a triple: the first line naming its object at or after its subject."""
+    lines = parsed.text.splitlines()
+    subject_forms = _forms(q.subject, parsed.prefixes)
+    object_forms = _forms(q.object, parsed.prefixes)
+    start = next((i for i, line in enumerate(lines) if _mentions(line, subject_forms)), None)
+    if start is None:
+        return None
+    found = next((i for i in range(start, len(lines)) if _mentions(lines[i], object_forms)), start)
+    return found + 1
+
+
+def _literal_position(parsed: Parsed, literal: ox.Literal) -> tuple[int | None, int | None]:
+    """Line and column of a typed literal as written (`"v"^^xsd:t`, `"v"^^<iri>`, JSON `"v"`)."""
+    datatype = literal.datatype.value
+    spellings = [re.escape(f"<{datatype}>")] + [
+        re.escape(f"{p}:{datatype[len(ns):]}") for p, ns in parsed.prefixes.items()
+        if datatype.startswith(ns) and len(datatype) > len(ns)]
+    value = re.escape(literal.value)
+    patterns = [rf'("""|\'\'\'|"|\'){value}\1\s*\^\^\s*(?:{"|".join(spellings)})',
+                re.escape(json.dumps(literal.value, ensure_ascii=False)), re.escape(json.dumps(literal.value))]
+    text = parsed.text
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if _in_comment(text[line_start:match.start()]):
+                continue
+            return text.count("\n", 0, match.start()) + 1, match.start() - line_start + 1
+    return None, None
+
+
+_STRING_OR_IRI = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>')
+
+
+def _in_comment(line_before: str) -> bool:
+    """Whether a `#` outside strings and IRIs comes earlier on the line (Turtle, TriG, N-Quads)."""
+    return "#" in _STRING_OR_IRI.sub("", line_before)
+
+
+# ---------------------------------------------------------------- well-typed literals
+
+_YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_DAY = r"(?:0[1-9]|[12][0-9]|3[01])"
+_TZ = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+_TIME = r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE_PARTS = re.compile(rf"(?P<y>{_YEAR})-(?P<m>{_MONTH})-(?P<d>{_DAY})")
+
+
+def _days_in_month(year: int | None, month: int) -> int:
+    if month == 2:
+        # XSD 1.1 counts year 0 (1 BCE) as a leap year; a year-less gMonthDay allows --02-29.
+        return 29 if year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _real_day(value: str) -> bool:
+    match = _DATE_PARTS.match(value) or re.match(rf"--(?P<m>{_MONTH})-(?P<d>{_DAY})", value)
+    if match is None:
+        return True
+    year = int(match.group("y")) if "y" in match.groupdict() else None
+    return int(match.group("d")) <= _days_in_month(year, int(match.group("m")))
+
+
+def _pattern(regex: str, dated: bool = False) -> Callable[[str], bool]:
+    compiled = re.compile(regex)
+    if dated:
+        return lambda v: compiled.fullmatch(v) is not None and _real_day(v)
+    return lambda v: compiled.fullmatch(v) is not None
+
+
+def _integer(low: int | None = None, high: int | None = None) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        if _INTEGER.fullmatch(value) is None:
+            return False
+        negative = value.startswith("-")
+        digits = value.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > 40:  # past every finite bound (and Python's int() digit limit)
+            return low is None if negative else high is None
+        number = -int(digits) if negative else int(digits)
+        return (low is None or number >= low) and (high is None or number <= high)
+    return check
+
+
+def _any_uri(value: str) -> bool:
+    """What can be checked of xsd:anyURI: no controls, no edge spaces, %XX escapes, one '#'."""
+    return (re.search(r"[\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})", value) is None and value == value.strip()
+            and value.count("#") <= 1)
+
+
+_DURATION_TIME = r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+# Lexical spaces of the XSD types whose forms can be checked (XSD 1.1 part 2, section 3).
+LEXICAL_CHECKS: dict[str, Callable[[str], bool]] = {XSD + name: check for name, check in {
+    "boolean": _pattern(r"true|false|1|0"),
+    "decimal": _pattern(_NUMBER),
+    "double": _pattern(rf"{_NUMBER}(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN"),
+    "float": _pattern(rf"{_NUMBER}(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN"),
+    "integer": _integer(),
+    "nonNegativeInteger": _integer(0),
+    "positiveInteger": _integer(1),
+    "nonPositiveInteger": _integer(None, 0),
+    "negativeInteger": _integer(None, -1),
+    "long": _integer(-2**63, 2**63 - 1),
+    "int": _integer(-2**31, 2**31 - 1),
+    "short": _integer(-2**15, 2**15 - 1),
+    "byte": _integer(-2**7, 2**7 - 1),
+    "unsignedLong": _integer(0, 2**64 - 1),
+    "unsignedInt": _integer(0, 2**32 - 1),
+    "unsignedShort": _integer(0, 2**16 - 1),
+    "unsignedByte": _integer(0, 2**8 - 1),
+    "date": _pattern(rf"{_YEAR}-{_MONTH}-{_DAY}{_TZ}?", dated=True),
+    "dateTime": _pattern(rf"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_TZ}?", dated=True),
+    "dateTimeStamp": _pattern(rf"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_TZ}", dated=True),
+    "time": _pattern(rf"{_TIME}{_TZ}?"),
+    "gYear": _pattern(rf"{_YEAR}{_TZ}?"),
+    "gYearMonth": _pattern(rf"{_YEAR}-{_MONTH}{_TZ}?"),
+    "gMonth": _pattern(rf"--{_MONTH}{_TZ}?"),
+    "gDay": _pattern(rf"---{_DAY}{_TZ}?"),
+    "gMonthDay": _pattern(rf"--{_MONTH}-{_DAY}{_TZ}?", dated=True),
+    "duration": _pattern(rf"-?P(?=[0-9T])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?{_DURATION_TIME}"),
+    "yearMonthDuration": _pattern(r"-?P(?=[0-9])(?:[0-9]+Y)?(?:[0-9]+M)?"),
+    "dayTimeDuration": _pattern(rf"-?P(?=[0-9T])(?:[0-9]+D)?{_DURATION_TIME}"),
+    "anyURI": _any_uri,
+    "language": _pattern(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*"),
+    "hexBinary": _pattern(r"(?:[0-9a-fA-F]{2})*"),
+}.items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def well_typed(value: str, datatype: str) -> bool:
+    """False for a lexical form outside its XSD datatype's lexical space; True if unknown."""
+    check = LEXICAL_CHECKS.get(datatype)
+    return check is None or check(value)
+
+
+def _check_literals(parsed: Parsed) -> None:
+    """Refuse the first ill-typed literal, in file order, at its line and column."""
+    bad = {q.object for q in parsed.quads
+           if isinstance(q.object, ox.Literal) and not well_typed(q.object.value, q.object.datatype.value)}
+    if not bad:
+        return
+    located = []
+    for literal in bad:
+        line, column = _literal_position(parsed, literal)
+        located.append((line is None, line or 0, column or 0, str(literal), literal, line, column))
+    *_, literal, line, column = min(located)  # the first in the file; unlocated ones last
+    name = literal.datatype.value.removeprefix(XSD)
+    raise InputError(parsed.path, f"ill-typed literal {literal}: {literal.value!r} is not a valid xsd:{name}",
+                     line, column)
+
+
+# ---------------------------------------------------------------- rules of the KG
+
+def _reject_blank_nodes(parsed: Parsed) -> None:
+    quads = parsed.quads
     for q in quads:
         for term in (q.subject, q.object, q.graph_name):
             if isinstance(term, ox.BlankNode):
                 # Name the IRI that leads to the blank node, which the author can find.
                 owner = next((p for p in quads if p.object == term and isinstance(p.subject, ox.NamedNode)), q)
-                line = _first_line_mentioning(path, owner.subject, prefixes) if isinstance(owner.subject, ox.NamedNode) else None
+                line = (_first_line_mentioning(parsed.path, owner.subject, parsed.prefixes)
+                        if isinstance(owner.subject, ox.NamedNode) else None)
                 raise InputError(
-                    path,
+                    parsed.path,
                     f"blank node under {owner.subject} {owner.predicate}: give every node an IRI "
                     "(n-ary nodes included) so that exports stay deterministic",
                     line,
@@ -137,8 +393,10 @@ def _reject_blank_nodes(path: Path, quads: list[ox.Quad], prefixes: dict[str, st
 
 
 def _load_ontology_file(path: Path) -> list[ox.Quad]:
-    quads, prefixes = _parse(path, ox.RdfFormat.TURTLE)
-    _reject_blank_nodes(path, quads, prefixes)
+    parsed = _parse(path, ox.RdfFormat.TURTLE)
+    quads = parsed.quads
+    _reject_blank_nodes(parsed)
+    _check_literals(parsed)
     heads = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE and q.object == OWL_ONTOLOGY})
     if len(heads) != 1:
         found = ", ".join(heads) or "none"
@@ -147,27 +405,106 @@ def _load_ontology_file(path: Path) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
 
-def _load_data_file(path: Path) -> list[ox.Quad]:
-    quads, prefixes = _parse(path, ox.RdfFormat.TRIG)
-    for q in quads:
+def is_vocabulary_term(iri: str) -> bool:
+    """An ontology term or a concept of the schemes (or the two ontologies themselves)."""
+    return iri in (ONTOLOGY_IRI, SCHEME_IRI) or iri.startswith((ONTOLOGY_IRI + "#", SCHEME_IRI + "/"))
+
+
+def _check_graphs(parsed: Parsed, ontology: dict[str, set[ox.Quad]]) -> list[ox.Quad]:
+    """Enforce where data triples may be; returns the quads that are new (not bundled ontology)."""
+    path, kept = parsed.path, []
+    for q in parsed.quads:
         if isinstance(q.graph_name, ox.DefaultGraph):
             subject = q.subject if isinstance(q.subject, ox.NamedNode) else None
-            line = _first_line_mentioning(path, subject, prefixes) if subject else None
+            line = _first_line_mentioning(path, subject, parsed.prefixes) if subject else None
             raise InputError(
                 path,
                 f"triple outside any named graph: {q.subject} {q.predicate} {q.object}; "
                 f"every data triple belongs in the graph of its source (GRAPH <{SOURCE_BASE}...> {{ }})",
                 line,
             )
-        if isinstance(q.graph_name, ox.NamedNode) and not q.graph_name.value.startswith(SOURCE_BASE):
+        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+        if graph in ontology:
+            # An export of the whole KG holds the ontology graphs: fine if they are the bundled ones.
+            if q not in ontology[graph]:
+                raise InputError(path, f"the triple {q.subject} {q.predicate} {q.object} in the ontology graph "
+                                       f"<{graph}> is not in the bundled ontology: data cannot change the ontology",
+                                 _line_of_quad(parsed, q))
+            continue
+        if graph is not None and not graph.startswith(SOURCE_BASE):
             raise InputError(
                 path,
                 f"named graph {q.graph_name} is not a source graph: data graphs are named "
                 f"<{SOURCE_BASE}{{slug}}>, one per source document",
-                _first_line_mentioning(path, q.graph_name, prefixes),
+                _first_line_mentioning(path, q.graph_name, parsed.prefixes),
             )
-    _reject_blank_nodes(path, quads, prefixes)
-    return quads
+        if isinstance(q.subject, ox.NamedNode) and is_vocabulary_term(q.subject.value):
+            raise InputError(path, f"data redefines the vocabulary term {q.subject}: the triple {q.subject} "
+                                   f"{q.predicate} {q.object} belongs in ontology/, not in data",
+                             _line_of_quad(parsed, q))
+        kept.append(q)
+    return kept
+
+
+def _normalised(node: object) -> object:
+    """JSON with every list sorted, to compare documents whatever the order of their lists."""
+    if isinstance(node, dict):
+        return {k: _normalised(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return sorted((_normalised(v) for v in node), key=lambda v: json.dumps(v, sort_keys=True))
+    return node
+
+
+def _jsonld_nodes(document: dict) -> set[str]:
+    """The nodes of a document as `sezkg export` lays it out (graphs of nodes), as JSON strings."""
+    nodes = set()
+    for graph in document.get("@graph", []):
+        inner = graph.get("@graph") if isinstance(graph, dict) else None
+        for node in inner if isinstance(inner, list) else [graph]:
+            nodes.add(json.dumps(node, sort_keys=True) if isinstance(node, dict) else json.dumps({"@id": None}))
+    return nodes
+
+
+def _check_jsonld_form(parsed: Parsed) -> None:
+    """A JSON-LD reader drops what it does not understand (an unknown term, a relative IRI):
+    accept only documents that say exactly what their quads say, as `sezkg export` writes them."""
+    from ..publish.jsonld import to_jsonld  # the writer lives with the exports
+
+    document = _normalised(json.loads(parsed.data))
+    graphs = sorted({q.graph_name.value for q in parsed.quads})
+    try:
+        expected = _normalised(json.loads(to_jsonld(parsed.quads)))
+        # One graph may also be laid out as `sezkg export --graph` writes it: {"@id": g, "@graph": nodes}.
+        layouts = [expected] + ([_normalised(json.loads(to_jsonld(parsed.quads, graph=graphs[0])))]
+                                if len(graphs) == 1 else [])
+    except UsageError as exc:
+        raise InputError(parsed.path, str(exc)) from None
+    if document in layouts:
+        return
+    where, line = "the document", None
+    if not isinstance(document, dict) or document.get("@context") != expected["@context"]:
+        where = "its @context (it must be the bundled ontology/context.jsonld)"
+    else:
+        odd = sorted(_jsonld_nodes(document) - _jsonld_nodes(expected))
+        node_id = json.loads(odd[0]).get("@id") if odd else None
+        if isinstance(node_id, str):
+            where = f"the node {json.dumps(node_id, ensure_ascii=False)}"
+            needle = json.dumps(node_id, ensure_ascii=False)
+            line = next((i for i, text in enumerate(parsed.text.splitlines(), 1) if needle in text), None)
+    raise InputError(parsed.path, f"JSON-LD data is read only as `sezkg export --format jsonld` writes it "
+                                  f"(the bundled context, one named graph per source, values in lists); "
+                                  f"{where} holds something a JSON-LD reader would drop or change", line)
+
+
+def _load_data_file(path: Path, ontology: dict[str, set[ox.Quad]]) -> list[ox.Quad]:
+    parsed = _parse(path, DATA_FORMATS[path.suffix.lower()])
+    kept = _check_graphs(parsed, ontology)
+    _reject_blank_nodes(parsed)
+    _check_literals(parsed)
+    if path.suffix.lower() == ".jsonld":
+        parsed = Parsed(path, parsed.data, parsed.quads, {**PREFIXES, **parsed.prefixes})
+        _check_jsonld_form(parsed)
+    return kept
 
 
 def ontology_paths(folder: Path) -> list[Path]:
@@ -175,13 +512,27 @@ def ontology_paths(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.ttl") if p.name != SHAPES_FILE_NAME)
 
 
+def _extensions() -> str:
+    return ", ".join(f"*{ext}" for ext in DATA_FORMATS)
+
+
 def data_paths(paths: Sequence[Path]) -> list[Path]:
-    """Expand folders into their `*.trig` files (recursively), sorted; keep files as given."""
+    """Expand folders into their data files (recursively), sorted; keep files as given.
+
+    A folder with no data file, or a file whose extension is not a data format, is an error:
+    loading nothing would give an empty KG that "conforms".
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(path.rglob("*.trig")))
+            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in DATA_FORMATS and p.is_file())
+            if not inside:
+                raise InputError(path, f"no data files ({_extensions()}) in this folder")
+            found.extend(inside)
         elif path.exists():
+            if path.suffix.lower() not in DATA_FORMATS:
+                raise InputError(path, "not a data file: data is TriG (.trig), N-Quads (.nq) or JSON-LD (.jsonld) "
+                                       "with every triple in a source graph")
             found.append(path)
         else:
             raise InputError(path, "no such file or folder")
@@ -191,13 +542,15 @@ def data_paths(paths: Sequence[Path]) -> list[Path]:
 def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None) -> KnowledgeGraph:
     """Load the ontology, the concept schemes and the data into one dataset.
 
-    `data` replaces the default data folder (files or folders of TriG); the ontology always
-    comes from `files.ontology`. Raises InputError on the first bad file; nothing is built then.
+    `data` replaces the default data folder (files or folders of TriG, N-Quads or JSON-LD);
+    the ontology always comes from `files.ontology`. Raises InputError on the first bad file;
+    nothing is built then.
     """
     files = files or default_files()
     loaded: list[LoadedFile] = []
     all_quads: list[ox.Quad] = []
     graph_files: dict[str, list[Path]] = {}
+    ontology: dict[str, set[ox.Quad]] = {}
 
     def record(path: Path, kind: str, quads: list[ox.Quad]) -> None:
         graphs = sorted({q.graph_name.value for q in quads})
@@ -210,11 +563,14 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     if not ontology_files:
         raise InputError(files.ontology, "no ontology files (*.ttl) in this folder")
     for path in ontology_files:
-        record(path, "ontology", _load_ontology_file(path))
+        quads = _load_ontology_file(path)
+        for q in quads:
+            ontology.setdefault(q.graph_name.value, set()).add(q)
+        record(path, "ontology", quads)
 
     sources = [Path(p) for p in data] if data is not None else [files.data]
     for path in data_paths(sources):
-        record(path, "data", _load_data_file(path))
+        record(path, "data", _load_data_file(path, ontology))
 
     store = ox.Store()
     store.bulk_extend(all_quads)

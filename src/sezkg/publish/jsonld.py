@@ -4,6 +4,11 @@ Written by hand rather than by a general JSON-LD library because the KG has no b
 nodes: every node is an `@id`, so compaction is only prefixing, and sorting every key and
 list gives the same bytes on every run. Tests re-parse the output with rdflib and with
 pyoxigraph to prove it says exactly what the store holds.
+
+A JSON-LD reader expands any string `p:rest` whose `p` is a term of the context (unless
+`rest` starts with `//`), so an IRI such as `sez:Zone` or `zone:x` -- valid, with scheme
+`sez` -- cannot be written at all: it would read back as another IRI. Such an IRI is refused
+with a UsageError rather than silently changed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import UsageError
 from ..kg.resources import default_files
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -32,6 +38,7 @@ class Compactor:
         self.prefixes = sorted(((ns, p) for p, ns in context.items() if isinstance(ns, str)), key=lambda x: -len(x[0]))
 
     def iri(self, iri: str) -> str:
+        """The compact form of an IRI where one reads back as the same IRI, else the IRI itself."""
         for ns, prefix in self.prefixes:
             if iri.startswith(ns):
                 local = iri[len(ns):]
@@ -39,24 +46,41 @@ class Compactor:
                     return f"{prefix}:{local}"
         return iri
 
+    def expand(self, text: str) -> str:
+        """What a JSON-LD reader makes of an `@id`, `@type` or key written as `text` (JSON-LD 1.1, 5.2.2)."""
+        prefix, colon, rest = text.partition(":")
+        if colon and not rest.startswith("//") and isinstance(self.context.get(prefix), str):
+            return self.context[prefix] + rest
+        return text
+
+    def write(self, iri: str) -> str:
+        """`iri()`, or a UsageError where no string reads back as this IRI."""
+        text = self.iri(iri)
+        if self.expand(text) != iri:
+            prefix = iri.partition(":")[0]
+            raise UsageError(f"JSON-LD cannot hold the IRI <{iri}>: it begins with '{prefix}:', a prefix of the "
+                             f"JSON-LD context, so every JSON-LD reader would take it for <{self.expand(iri)}>; "
+                             "export as trig or nquads instead")
+        return text
+
     def value(self, term) -> object:
         if isinstance(term, ox.NamedNode):
-            return {"@id": self.iri(term.value)}
+            return {"@id": self.write(term.value)}
         if term.language:
             return {"@language": term.language, "@value": term.value}
         if term.datatype.value == XSD_STRING:
             return term.value
-        return {"@type": self.iri(term.datatype.value), "@value": term.value}
+        return {"@type": self.write(term.datatype.value), "@value": term.value}
 
 
 def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict]:
     nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
-        subject = compactor.iri(q.subject.value)
+        subject = compactor.write(q.subject.value)
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            nodes[subject]["@type"].append(compactor.iri(q.object.value))
+            nodes[subject]["@type"].append(compactor.write(q.object.value))
         else:
-            nodes[subject][compactor.iri(q.predicate.value)].append(compactor.value(q.object))
+            nodes[subject][compactor.write(q.predicate.value)].append(compactor.value(q.object))
     out = []
     for subject in sorted(nodes):
         node: dict[str, object] = {"@id": subject}
@@ -77,10 +101,10 @@ def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph
             raise ValueError("the JSON-LD writer takes no blank nodes (the KG has none)")
         by_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""].append(q)
     if graph is not None:
-        document = {"@context": context, "@id": compactor.iri(graph), "@graph": _nodes(compactor, by_graph.get(graph, []))}
+        document = {"@context": context, "@id": compactor.write(graph), "@graph": _nodes(compactor, by_graph.get(graph, []))}
     else:
         document = {"@context": context, "@graph": [
-            {"@id": compactor.iri(g), "@graph": _nodes(compactor, qs)} for g, qs in sorted(by_graph.items()) if g
+            {"@id": compactor.write(g), "@graph": _nodes(compactor, qs)} for g, qs in sorted(by_graph.items()) if g
         ]}
         if "" in by_graph:  # triples in the default graph sit at the top level
             document["@graph"].extend(_nodes(compactor, by_graph[""]))
