@@ -37,6 +37,7 @@ from ..errors import InputError, UsageError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, SCHEME_IRI, SOURCE_BASE
 from .resources import KGFiles, default_files
 from .rows import Rows
+from .sparql_guard import check_read_only
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
@@ -89,12 +90,17 @@ class KnowledgeGraph:
         return quads
 
     def select(self, sparql: str) -> Rows:
-        """Run a SELECT with the union of all graphs as default graph; rows as dicts of terms."""
+        """Run a SELECT with the union of all graphs as default graph; rows as dicts of terms.
+
+        The query is refused (UsageError) if it would write, load or reach another server
+        (SERVICE): the embedded store answers from the KG alone."""
+        check_read_only(sparql)
         result = self.store.query(sparql, use_default_graph_as_union=True)
         names = [v.value for v in result.variables]
         return Rows(names, [{n: row[n] for n in names if row[n] is not None} for row in result])
 
     def ask(self, sparql: str) -> bool:
+        check_read_only(sparql)
         return bool(self.store.query(sparql, use_default_graph_as_union=True))
 
 
