@@ -171,9 +171,13 @@ def test_q05_which_figures_do_the_sources_disagree_on(kg):
     assert by_verdict["agreement"] == {("khorgos-eastern-gate", "areaHectares", frozenset({"4592", "4600"})),
                                        ("nipt", "areaHectares", frozenset({"3476", "3475.9"}))}
     # Successive wordings of one resolution are changes, not conflicts.
+    # So are a zone enlarged (G4 City to Alatau, 2024) and a term extended (Seaport Aktau).
     assert by_verdict["change"] == {("astana-technopolis", "areaHectares", frozenset({"631.92", "736.62"})),
                                     ("astana-technopolis", "areaHectares", frozenset({"631.92", "688.6"})),
-                                    ("astana-technopolis", "areaHectares", frozenset({"688.6", "736.62"}))}
+                                    ("astana-technopolis", "areaHectares", frozenset({"688.6", "736.62"})),
+                                    ("almaty-g4-city", "areaHectares", frozenset({"30000", "96500"})),
+                                    ("seaport-aktau", "areaHectares", frozenset({"982.3", "9814.503"})),
+                                    ("seaport-aktau", "termEnd", frozenset({"2015-01-01", "2052"}))}
     # A value one source dates and another does not cannot be placed: neither change nor conflict.
     assert ("astana-technopolis", "areaHectares", frozenset({"584", "688.6"})) in by_verdict["unplaced"]
     # A correction is not a conflict.
@@ -277,7 +281,14 @@ def test_q18_who_designates_priority_activities_and_on_what_basis(kg):
     assert slugs(rows, "holder") == {"mid", "government-of-kazakhstan"}
     # The brief's basis for the ministry (Resolution No. 10) is corrected to its 2018 order.
     basis = {(r["holder"].value.rsplit("/", 1)[-1], r["legalBasis"].value.rsplit("/", 1)[-1]) for r in rows}
-    assert basis == {("mid", "order-2018-142"), ("government-of-kazakhstan", "decree-2017-10")}
+    assert basis == {("mid", "order-2018-142"), ("mid", "order-2024-72"), ("government-of-kazakhstan", "decree-2017-10")}
+    # On a date: the ministry's order dates from February 2018; the Government's own lists ended
+    # with Resolution No. 10 (repealed December 2018).
+    for date, holders in (("2017-06", {"government-of-kazakhstan"}), ("2018-06", {"mid", "government-of-kazakhstan"}),
+                          ("2024", {"mid"})):
+        rows = [r for r in ask(kg, "zone-governors", zone=ID + "zone/pavlodar", date=date)
+                if r["function"].value == FN + "priority-activity-designation"]
+        assert slugs(rows, "holder") == holders, date
 
 
 def test_q19_who_manages_state_shares_and_also_promotes_the_zones(kg):

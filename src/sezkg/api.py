@@ -176,7 +176,7 @@ class KG:
         return validate(self.runner)
 
 
-def open(*data: str | Path, endpoint: str | None = None, timeout: float = 30.0, lang: str = "en") -> KG:  # noqa: A001
+def open(*data: str | Path, endpoint: str | None = None, timeout: float = 30.0, lang: str = "en") -> KG:
     """Open the bundled knowledge graph, TriG files or folders (`data`), or a SPARQL endpoint."""
     if endpoint:
         from .errors import UsageError

@@ -43,11 +43,16 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             if "sources" in row:
                 row["sources"] = ox.Literal(row["sources"].value.replace(SOURCE_BASE, "src:"))
-    shown = ["zone", "nameOnDate", "status", "from", "until", "sources"]
+    shown = ["zone", "nameOnDate", "status", "from", "until", "lastSeen", "sources"]
     out = rows_text(shown, rows, args.format, names)
     if args.format == "table":
-        when = "" if args.all else f" in force on {params['date']}"
-        out += f"{len(rows)} zones{when}.\n"
+        if args.all:
+            out += f"{len(rows)} zones.\n"
+        else:
+            open_ended = sum(1 for r in rows if "status" in r and r["status"].value == "no end on record")
+            out += f"{len(rows)} zones in force on {params['date']}"
+            out += (f", {open_ended} of them because no source gives their end (\"no end on record\").\n"
+                    if open_ended else ".\n")
     sys.stdout.write(out)
     return EXIT_OK
 

@@ -5,7 +5,6 @@ or in the data is caught by the undeclared-term gate (queries/undeclared-term-vi
 
 from __future__ import annotations
 
-
 BASE = "https://w3id.org/sezkg/"
 ONTOLOGY_IRI = BASE + "ontology"
 SCHEME_IRI = BASE + "scheme"

@@ -127,7 +127,7 @@ def _expand(text: str) -> str | None:
     """A full IRI as it is, a prefixed name expanded; None for anything else."""
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I) or text.startswith("urn:"):
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
         return text
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and local and " " not in local:
@@ -145,7 +145,7 @@ def resolver(runner: Runner, queries: dict[str, Query] | None = None) -> Resolve
     built = Resolver.from_rows(run_select(runner, (queries or catalogue())["names"]))
     built.runner = runner
     try:
-        setattr(runner, "_sezkg_names", built)
+        runner._sezkg_names = built
     except AttributeError:  # a runner with slots is simply not cached
         pass
     return built

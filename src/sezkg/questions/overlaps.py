@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Query, catalogue, run_select
-from .kinds import KINDS, OverlapKind, kind as kind_named
+from .kinds import KINDS, OverlapKind
+from .kinds import kind as kind_named
 
 if TYPE_CHECKING:
     import networkx as nx
