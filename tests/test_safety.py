@@ -1,0 +1,162 @@
+"""No command deletes what it did not write, and every OS error is one line with exit 2 (issue #10).
+
+The folder tests run the real CLI where the refusal must come before any work; the OS errors
+are real ones (a missing folder, a folder given as a file, a place the kernel will not let us
+write, a file size limit that makes the disk "full" mid-write), since the tests may run as root,
+for whom permission bits do not stop a write.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sezkg.errors import OutputError
+from sezkg.kg.files import MARKER, building_folder, clean_stale, write_atomic
+
+EXIT_ERROR = 2
+
+
+def sezkg(*args: str, cwd: Path | None = None, limit_bytes: int | None = None) -> subprocess.CompletedProcess:
+    def limit() -> None:  # Python ignores SIGXFSZ, so a write past the limit fails with EFBIG
+        if limit_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    return subprocess.run([sys.executable, "-m", "sezkg", *args], capture_output=True, cwd=cwd,
+                          preexec_fn=limit, timeout=600)
+
+
+def one_line_error(proc: subprocess.CompletedProcess) -> str:
+    err = proc.stderr.decode()
+    assert proc.returncode == EXIT_ERROR, (proc.returncode, err)
+    assert err.startswith("sezkg: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+# ------------------------------------------------------------------ folders it did not build
+
+def test_a_folder_sezkg_did_not_build_is_refused_and_kept(tmp_path):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "thesis.tex").write_text("do not lose me")
+    err = one_line_error(sezkg("report", "--out", str(target)))
+    assert MARKER in err and "--force" in err
+    assert (target / "thesis.tex").read_text() == "do not lose me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"], "no temporary folder left beside it"
+
+
+@pytest.mark.parametrize("where", [".", "..", "~"])
+def test_the_working_directory_its_parents_and_home_are_refused_even_with_force(tmp_path, where):
+    inner = tmp_path / "work"
+    inner.mkdir()
+    (inner / "keep.txt").write_text("x")
+    target = str(Path.home()) if where == "~" else where
+    err = one_line_error(sezkg("site", target, "--force", cwd=inner))
+    assert "refusing to replace this folder" in err
+    assert (inner / "keep.txt").read_text() == "x"
+
+
+def test_a_file_given_as_an_output_folder_is_refused_and_kept(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("keep")
+    err = one_line_error(sezkg("viz", "--out", str(target)))
+    assert "is not a folder" in err
+    assert target.read_text() == "keep"
+
+
+def test_force_replaces_a_foreign_folder_and_a_marked_folder_is_replaced_whole(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    with pytest.raises(OutputError):
+        with building_folder(target, "test"):
+            pass
+    with building_folder(target, "test", force=True) as new:
+        (new / "a.txt").write_text("a")
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "a.txt"]
+    with building_folder(target, "test") as new:  # marked now: no --force needed
+        (new / "b.txt").write_text("b")
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "b.txt"]
+
+
+def test_a_failed_build_leaves_the_old_folder_as_it_was(tmp_path):
+    target = tmp_path / "out"
+    with building_folder(target, "test") as new:
+        (new / "v1.txt").write_text("1")
+    with pytest.raises(RuntimeError):
+        with building_folder(target, "test") as new:
+            (new / "v2.txt").write_text("2")
+            raise RuntimeError("the build failed half-way")
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "v1.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_outputs_get_the_users_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        with building_folder(tmp_path / "out", "test") as new:
+            (new / "a.txt").write_text("a")
+        write_atomic(tmp_path / "file.ttl", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "file.ttl").stat().st_mode) == 0o640
+
+
+def test_stale_temporary_files_of_dead_runs_are_cleaned(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    pid = int(dead.stdout)  # a process that has exited
+    stale_file = tmp_path / f".kg.ttl.sezkg-{pid}-abc123.tmp"
+    stale_file.write_bytes(b"x" * 1000)
+    stale_folder = tmp_path / f".kg.ttl.sezkg-{pid}-def456.new"
+    stale_folder.mkdir()
+    live_file = tmp_path / f".kg.ttl.sezkg-{os.getpid()}-ghi789.tmp"  # ours: still being written
+    live_file.write_bytes(b"y")
+    other = tmp_path / f".other.sezkg-{pid}-jkl012.tmp"  # another target: not ours to clean now
+    other.write_bytes(b"z")
+    removed = clean_stale(tmp_path, "kg.ttl")
+    assert sorted(p.name for p in removed) == sorted([stale_file.name, stale_folder.name])
+    assert live_file.exists() and other.exists()
+
+
+# ------------------------------------------------------------------ OS errors: one line, exit 2
+
+def test_a_missing_folder(tmp_path):
+    err = one_line_error(sezkg("export", "--format", "nquads", "--output", str(tmp_path / "no" / "such" / "kg.nq")))
+    assert "does not exist" in err
+
+
+def test_a_folder_given_as_an_output_file(tmp_path):
+    err = one_line_error(sezkg("export", "--format", "nquads", "--output", str(tmp_path)))
+    assert "is a folder" in err
+
+
+def test_a_place_the_kernel_will_not_let_us_write():
+    # /proc refuses new files even to root: the same path as a read-only folder.
+    err = one_line_error(sezkg("export", "--format", "nquads", "--output", "/proc/sezkg-kg.nq"))
+    assert "/proc/sezkg-kg.nq" in err
+
+
+def test_a_full_disk_mid_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "kg.nq"
+    target.write_text("the old export\n")
+    err = one_line_error(sezkg("export", "--format", "nquads", "--output", str(target), limit_bytes=64 * 1024))
+    assert str(target) in err
+    assert target.read_text() == "the old export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nq"]
+
+
+def test_a_full_disk_while_building_a_folder_keeps_the_old_folder(tmp_path):
+    target = tmp_path / "site"
+    with building_folder(target, "site") as new:
+        (new / "index.html").write_text("old site")
+    one_line_error(sezkg("site", str(target), limit_bytes=64 * 1024))
+    assert (target / "index.html").read_text() == "old site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
