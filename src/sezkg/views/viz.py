@@ -93,9 +93,13 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
 
     graph = nx.Graph()
     graph.add_nodes_from(sorted(kinds_of))
-    # Place nodes by mandates only: the audit's duplication finding joins 16 organisations in
-    # a clique that would pull them into one unreadable knot.
+    # Place nodes by mandates and by the overlaps themselves (a finding is a star to the bodies
+    # it names, never a clique among them), so that findings and bodies known only from
+    # findings sit beside what they concern instead of drifting off as separate components.
     graph.add_edges_from((l["source"], l["target"]) for l in links)
+    graph.add_edges_from((o["source"], o["target"]) for o in overlaps)
+    graph.add_edges_from((f, o) for ov in report.overlaps if ov.kind in NETWORK_KINDS
+                         for f in ov.findings for o in ov.organisations)
     positions = _layout(graph)
 
     facts = _facts(runner, queries, set(kinds_of), report.labels)
@@ -120,8 +124,10 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     if graph.number_of_nodes() == 0:
         return {}
     n = graph.number_of_nodes()
-    raw = nx.spring_layout(graph, seed=7, iterations=300, k=2.2 / n ** 0.5) if n <= 400 else \
-        nx.random_layout(graph, seed=7)
+    if n <= 400:
+        raw = nx.spring_layout(graph, seed=7, iterations=300, k=2.2 / n ** 0.5)
+    else:
+        raw = nx.random_layout(graph, seed=7)
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
     span_x = (max(xs) - min(xs)) or 1.0
