@@ -272,3 +272,35 @@ def drip_server(answer: bytes, interval: float = 1.0, at_once: int = 0) -> Itera
         finally:
             over.set()
 
+
+@contextmanager
+def counting_listener() -> Iterator[tuple[int, list[bytes]]]:
+    """A listener on 127.0.0.1 that records every connection made to it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.1)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    seen.append(conn.recv(4096))
+                except OSError:
+                    seen.append(b"")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()[1], seen
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sock.close()

@@ -13,6 +13,7 @@ import resource
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,39 @@ def test_a_full_disk_while_building_a_folder_keeps_the_old_folder(tmp_path):
     one_line_error(sezkg("site", str(target), limit_bytes=64 * 1024))
     assert (target / "index.html").read_text() == "old site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# ------------------------------------------------------------------ nothing reaches another server
+
+def test_nothing_in_a_query_or_a_data_file_makes_sezkg_connect_anywhere(tmp_path, kg):
+    from servers import counting_listener
+
+    import sezkg
+    from sezkg.errors import SezkgError, UsageError
+
+    with counting_listener() as (port, seen):
+        url = f"http://127.0.0.1:{port}/x"
+        # SERVICE in the embedded store is refused before the store sees it; FROM is read by the
+        # store itself, never as a document to fetch.
+        with pytest.raises(UsageError):
+            kg.select(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+        kg.select(f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }} LIMIT 1")
+        # owl:imports in a data file is data, not an instruction: it loads and validates offline.
+        trig = tmp_path / "imports.trig"
+        trig.write_text(f"""@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix sez: <https://w3id.org/sezkg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/sezkg/source/t> {{
+  <https://w3id.org/sezkg/source/t> a sez:Source ; owl:imports <{url}> ;
+      dcterms:title "t" ; dcterms:publisher <https://w3id.org/sezkg/id/org/t> ; dcterms:issued "2026"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+}}
+""")
+        loaded = sezkg.load(data=[trig])
+        sezkg.validate(loaded)
+        # A JSON-LD file with a remote @context is refused, not fetched.
+        remote = tmp_path / "remote.jsonld"
+        remote.write_text('{"@context": "%s", "@id": "https://w3id.org/sezkg/id/zone/x", "label": "x"}' % url)
+        with pytest.raises(SezkgError):
+            sezkg.load(data=[remote])
+        time.sleep(0.5)
+        assert seen == []

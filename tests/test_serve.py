@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from servers import free_port
+from servers import counting_listener, free_port
 
 from sezkg.publish.serve import Limits, start_server
 from sezkg.questions.catalogue import catalogue, run_select
@@ -351,41 +351,8 @@ def test_an_answer_past_the_cap_ends_incomplete(served):
 
 # --- SERVICE, LOAD and updates never leave the server ---------------------------------------------
 
-@contextmanager
-def _counting_listener() -> Iterator[tuple[int, list[bytes]]]:
-    """A listener on 127.0.0.1 that records every connection made to it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    sock.settimeout(0.1)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    seen.append(conn.recv(4096))
-                except OSError:
-                    seen.append(b"")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1], seen
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        sock.close()
-
-
 def test_service_load_and_updates_are_refused_without_any_outbound_request(served):
-    with _counting_listener() as (port, seen):
+    with counting_listener() as (port, seen):
         target = f"http://127.0.0.1:{port}/sparql"
         queries = [
             f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
