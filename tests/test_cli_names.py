@@ -86,3 +86,26 @@ def test_completeness_table_shows_gaps(tmp_path):
     rows = {r["zone"].rsplit("/", 1)[-1]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert rows["saryarka"]["manager"] == "1" and rows["pavlodar"]["manager"] == "0"
     assert rows["astana-technopolis"]["area"] >= "3"
+
+
+def test_your_own_read_only_query_file(tmp_path):
+    own = tmp_path / "mine.rq"
+    own.write_text("""# param: zone iri - the zone
+PREFIX sez: <https://w3id.org/sezkg/ontology#>
+SELECT DISTINCT ?act WHERE { VALUES ?zone { UNDEF } ?zone sez:foundingAct ?act } ORDER BY ?act
+""")
+    out = run_cli("query", str(own), "--param", "zone=Pavlodar", "--format", "csv", "--iris", check=0).stdout.decode()
+    assert out.splitlines()[0] == "act" and "https://w3id.org/sezkg/id/act/" in out
+    refused = {
+        "update.rq": ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "INSERT"),
+        "service.rq": ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+        "from.rq": ("SELECT * FROM <urn:g> { ?s ?p ?o }", "FROM"),
+        "load.rq": ("LOAD <http://127.0.0.1:9/x>", "LOAD"),
+    }
+    for name, (text, word) in refused.items():
+        (tmp_path / name).write_text(text)
+        err = run_cli("query", str(tmp_path / name), check=2).stderr.decode()
+        assert err.startswith(f"sezkg: error: {tmp_path / name}: ") and word in err and err.count("\n") == 1, err
+    (tmp_path / "broken.rq").write_text("SELECT * { ?s ?p ")
+    err = run_cli("query", str(tmp_path / "broken.rq"), check=2).stderr.decode()
+    assert "SPARQL syntax error" in err and err.count("\n") == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from .common import data_option, endpoint_options, lang_option, runner
@@ -66,7 +67,7 @@ class Query:
 
     @staticmethod
     def add_arguments(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("name", help="query name (see `sezkg queries`)")
+        parser.add_argument("name", help="query name (see `sezkg queries`), or a .rq file of your own read-only SPARQL")
         parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                             help="bind a parameter (repeatable); the value is typed as the query declares")
         parser.add_argument("--format", choices=ROW_FORMATS, default="table")
@@ -83,14 +84,38 @@ class Query:
         from ..views.text import rows_text
 
         queries = catalogue()
-        if args.name not in queries:
-            raise UsageError(f"no query named {args.name!r}; `sezkg queries` lists them")
-        query = queries[args.name]
+        if args.name.endswith(".rq") or ("/" in args.name and args.name not in queries):
+            query = own_query(Path(args.name))
+        elif args.name not in queries:
+            raise UsageError(f"no query named {args.name!r}; `sezkg queries` lists them, or give a .rq file")
+        else:
+            query = queries[args.name]
         source = runner(args)
         rows = run_select(source, query, resolve_params(source, query, params(args.param)))
         names = None if args.iris else labels(source, queries, args.lang)
         sys.stdout.write(rows_text(rows.variables, rows, args.format, names, iris=args.iris))
         return EXIT_VIOLATIONS if query.is_violation and rows else EXIT_OK
+
+
+def own_query(path: Path):
+    """A user's .rq file: read-only SPARQL (no update, LOAD, SERVICE or FROM), a header optional.
+
+    With a `# param:` header it takes typed parameters like a catalogue query."""
+    from ..errors import InputError
+    from ..kg.sparql_guard import check_read_only
+    from ..questions.catalogue import read_query
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such query file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read the query file: {exc}") from None
+    try:
+        check_read_only(text, allow_from=False)
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    return read_query(path, text, own=True)
 
 
 def params(pairs: list[str]) -> dict[str, str]:

@@ -118,8 +118,11 @@ class Query:
         return _ANY_SLOT.sub(lambda m: terms.get(m.group("name"), m.group(0)), self.text)
 
 
-def read_query(path: Path) -> Query:
-    text = path.read_text(encoding="utf-8")
+def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
+    """A query file: its header (title, question, typed parameters) and its SPARQL. An `own`
+    query (a user's file) may leave out the title and question."""
+    if text is None:
+        text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
     fields: dict[str, list[str]] = {"title": [], "question": []}
@@ -144,6 +147,9 @@ def read_query(path: Path) -> Query:
         if param.default is not None:
             param.term(param.default)
         params.append(param)
+    if own:
+        fields["title"] = fields["title"] or [path.stem]
+        fields["question"] = fields["question"] or ["your own query"]
     if not fields["title"]:
         raise InputError(path, "query file has no '# title:' header line", 1)
     if not fields["question"]:
@@ -176,4 +182,8 @@ def run_select(runner: Runner, query: Query, params: dict[str, str] | None = Non
     try:
         return runner.select(query.bind(params))
     except SyntaxError as exc:
-        raise InputError(query.path, f"SPARQL syntax error: {exc}") from None
+        # One line: the parser's list of what it expected can run to a screenful of ranges.
+        message = str(exc).splitlines()[0] if str(exc) else "unreadable query"
+        if len(message) > 160:
+            message = message[:160].rsplit(" ", 1)[0] + " …"
+        raise InputError(query.path, f"SPARQL syntax error: {message}") from None
