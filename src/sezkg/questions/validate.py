@@ -1,27 +1,32 @@
-"""Validation: SHACL shapes (pyshacl) and the catalogue's `*-violation.rq` quality gates."""
+"""Validation: SHACL shapes and the catalogue's `*-violation.rq` quality gates.
+
+SHACL runs on the store itself by default (`engine="sparql"`, see shacl.py: the shapes are
+compiled into SPARQL); `engine="pyshacl"` copies the union of the graphs into rdflib and runs
+pyshacl, the reference the SPARQL engine is tested against. Both give the same violations.
+"""
 
 from __future__ import annotations
 
-import logging
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from pyshacl.errors import ShapeRecursionWarning
-from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import SH
 
-from ..errors import InputError
-from ..kg.convert import union_graph
+from ..errors import InputError, UsageError
 from ..kg.load import KnowledgeGraph
 from ..kg.resources import KGFiles, default_files
 from .catalogue import Query, catalogue, run_select
+from .shacl import (
+    Engine,
+    ShaclResult,
+    ShapeModel,
+    ShapesGraph,
+    refuse_recursion,
+    results_from_report,
+)
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+ENGINES = ("sparql", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,10 @@ class Violation:
     path: str = ""
     value: str = ""
     severity: str = "Violation"
-    check: str = ""  # the shape or the violation query that failed
+    check: str = ""  # the shape (by IRI, or parent shape and path) or the violation query that failed
     files: tuple[str, ...] = ()
+    component: str = ""  # the SHACL constraint component IRI ("" for a violation query)
+    shape: str = ""  # the source shape's IRI or blank node label ("" for a violation query)
 
 
 @dataclass
@@ -43,6 +50,7 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
     shapes_checked: int = 0
     queries_checked: int = 0
+    notes: list[str] = field(default_factory=list)  # e.g. shapes the SPARQL engine left to pyshacl
 
     @property
     def conforms(self) -> bool:
@@ -55,37 +63,22 @@ class ValidationReport:
         return grouped
 
 
-@contextmanager
-def _refuse_recursion(shapes_path: Path) -> Iterator[None]:
-    """pyshacl meets a recursive shape with a warning and a silent pass; we make it an error.
-
-    It warns through `warnings` (ShapeRecursionWarning) and, in places, through its logger:
-    both are watched.
-    """
-    logged: list[str] = []
-
-    class Watch(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if "recurs" in record.getMessage().lower():
-                logged.append(record.getMessage())
-
-    handler = Watch(level=logging.WARNING)
-    logger = logging.getLogger("pyshacl")
-    logger.addHandler(handler)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-    finally:
-        logger.removeHandler(handler)
-    found = logged + [str(w.message).splitlines()[0] for w in caught
-                      if isinstance(w.message, ShapeRecursionWarning) or "recurs" in str(w.message).lower()]
-    if found:
-        raise InputError(shapes_path, "recursive SHACL shape met while validating (a pass would mean nothing): "
-                         + "; ".join(sorted(set(found))))
+@dataclass
+class ShapeCheck:
+    violations: list[Violation]
+    node_shapes: int
+    notes: list[str]
 
 
-def load_shapes(path: Path) -> Graph:
+def load_shapes(path: Path) -> ShapesGraph:
+    """The shapes file, parsed (an InputError names the line of a syntax error)."""
+    return ShapesGraph.from_file(path)
+
+
+def load_shapes_rdflib(path: Path):
+    """The shapes file as rdflib parses it, for pyshacl."""
+    from rdflib import Graph
+
     shapes = Graph()
     try:
         shapes.parse(path, format="turtle")
@@ -93,6 +86,24 @@ def load_shapes(path: Path) -> Graph:
         line = getattr(exc, "lineno", None)
         raise InputError(path, f"cannot parse shapes: {exc}", line) from None
     return shapes
+
+
+def _pyshacl(kg: KnowledgeGraph, shapes_path: Path) -> tuple[list[ShaclResult], int]:
+    """The reference path: the union of the graphs copied into rdflib, checked by pyshacl."""
+    from pyshacl import validate as pyshacl_validate
+    from rdflib import RDF
+    from rdflib.namespace import SH
+
+    from ..kg.convert import union_graph
+
+    shapes = load_shapes_rdflib(shapes_path)
+    sg = ShapesGraph.from_rdflib(shapes, shapes_path)
+    with refuse_recursion(shapes_path):
+        _, report, _ = pyshacl_validate(union_graph(kg), shacl_graph=shapes, inference="none",
+                                        abort_on_first=False, allow_warnings=False,
+                                        # The union graph is a throwaway copy: no need to clone it again.
+                                        inplace=True)
+    return results_from_report(report, sg, ShapeModel(sg)), len(set(shapes.subjects(RDF.type, SH.NodeShape)))
 
 
 def _label(kg: KnowledgeGraph, iri: str) -> str:
@@ -108,48 +119,51 @@ def _files_of(kg: KnowledgeGraph, iri: str) -> tuple[str, ...]:
     return tuple(sorted(files))
 
 
-def _term_text(term: object) -> str:
-    return "" if term is None else str(term)
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A term as pyshacl's rdflib term prints it (what the pyshacl path has always shown)."""
+    if term is None:
+        return ""
+    from ..kg.convert import to_rdflib
+
+    return str(to_rdflib(term))
 
 
-def run_shacl(kg: KnowledgeGraph, shapes_path: Path, data_graph: Graph | None = None) -> tuple[list[Violation], int]:
+def to_violation(kg: KnowledgeGraph, result: ShaclResult) -> Violation:
+    focus = result.focus
+    named = isinstance(focus, ox.NamedNode)
+    path = ""
+    if result.path is not None:
+        path = result.path.node.value if result.path.is_predicate else result.path.text
+    return Violation(
+        focus=_text(focus),
+        message=result.messages[0] if result.messages else "constraint not met",
+        focus_label=_label(kg, focus.value) if named else "",
+        path=path,
+        value=_text(result.value),
+        severity=result.severity.rsplit("#", 1)[-1],
+        check=result.shape_name,
+        files=_files_of(kg, focus.value) if named else (),
+        component=result.component,
+        shape=str(result.shape.value),
+    )
+
+
+def check_shapes(kg: KnowledgeGraph, shapes_path: Path, engine: str = "sparql") -> ShapeCheck:
+    """Check the KG (the union of its graphs) against the shapes with either engine."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "sparql":
+        report = Engine(load_shapes(shapes_path)).validate(kg.store)
+        results, notes, node_shapes = report.results, report.notes, report.node_shapes
+    else:
+        (results, node_shapes), notes = _pyshacl(kg, shapes_path), []
+    return ShapeCheck([to_violation(kg, r) for r in results], node_shapes, notes)
+
+
+def run_shacl(kg: KnowledgeGraph, shapes_path: Path, engine: str = "sparql") -> tuple[list[Violation], int]:
     """Check the KG against the shapes; returns the violations and the number of node shapes."""
-    shapes = load_shapes(shapes_path)
-    data_graph = data_graph if data_graph is not None else union_graph(kg)
-    with _refuse_recursion(shapes_path):
-        _, results, _ = shacl_validate(
-            data_graph,
-            shacl_graph=shapes,
-            inference="none",
-            abort_on_first=False,
-            allow_warnings=False,
-            # The union graph is a throwaway copy: no need for pyshacl to clone it again.
-            inplace=True,
-        )
-    violations = []
-    # Only the report's own results: nested sh:detail results repeat what their parent says.
-    for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        severity = results.value(result, SH.resultSeverity)
-        shape = results.value(result, SH.sourceShape)
-        focus_iri = str(focus)
-        violations.append(
-            Violation(
-                focus=focus_iri,
-                message=messages[0] if messages else "constraint not met",
-                focus_label=_label(kg, focus_iri) if isinstance(focus, URIRef) else "",
-                path=_term_text(path) if isinstance(path, URIRef) else ("(complex path)" if path is not None else ""),
-                value=_term_text(value),
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                check=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
-                files=_files_of(kg, focus_iri) if isinstance(focus, URIRef) else (),
-            )
-        )
-    node_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
-    return violations, node_shapes
+    checked = check_shapes(kg, shapes_path, engine)
+    return checked.violations, checked.node_shapes
 
 
 def run_violation_queries(kg: KnowledgeGraph, queries: dict[str, Query]) -> tuple[list[Violation], int]:
@@ -175,9 +189,12 @@ def run_violation_queries(kg: KnowledgeGraph, queries: dict[str, Query]) -> tupl
     return violations, len(gates)
 
 
-def validate(kg: KnowledgeGraph, files: KGFiles | None = None) -> ValidationReport:
+def validate(kg: KnowledgeGraph, files: KGFiles | None = None, engine: str = "sparql") -> ValidationReport:
     files = files or default_files()
-    shape_violations, shapes = run_shacl(kg, files.shapes)
+    checked = check_shapes(kg, files.shapes, engine)
     query_violations, gates = run_violation_queries(kg, catalogue(files.queries))
-    return ValidationReport(shape_violations + query_violations, shapes, gates)
+    return ValidationReport(checked.violations + query_violations, checked.node_shapes, gates, checked.notes)
 
+
+__all__ = ["ENGINES", "ShapeCheck", "ValidationReport", "Violation", "check_shapes", "load_shapes",
+           "run_shacl", "run_violation_queries", "to_violation", "validate"]
