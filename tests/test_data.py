@@ -213,3 +213,9 @@ def test_name_changes_are_change_events_with_their_sources(kg):
     for graph in {g for g, _, _ in got}:
         assert kg.ask(PREFIXES + f"""ASK {{ GRAPH <{SRC}{graph}> {{
             <{SRC}{graph}> a sez:Source ; dcterms:title ?t ; dcterms:publisher ?p ; schema:url ?u }} }}""")
+
+
+def test_the_brief_states_the_mixed_model_in_its_own_graph(kg):
+    rows = kg.select(PREFIXES + """SELECT ?g WHERE { GRAPH ?g {
+        <https://w3id.org/sezkg/id/rule/mixed-public-private-model> a sez:RegimeRule ; sez:statement ?s } }""")
+    assert [r["g"].value for r in rows] == [SRC + "gout-2025"]
