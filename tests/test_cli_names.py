@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 from conftest import run_cli
 
@@ -33,10 +36,6 @@ def test_overlaps_for_a_zone_given_by_name():
 
 
 def test_tables_show_labels_and_fit_the_terminal():
-    import os
-    import subprocess
-    import sys
-
     for columns in ("100", "200"):
         proc = subprocess.run([sys.executable, "-m", "sezkg", "query", "zones", "--param", "region=karaganda-region"],
                               capture_output=True, env={**os.environ, "COLUMNS": columns}, timeout=120)
@@ -109,3 +108,13 @@ SELECT DISTINCT ?act WHERE { VALUES ?zone { UNDEF } ?zone sez:foundingAct ?act }
     (tmp_path / "broken.rq").write_text("SELECT * { ?s ?p ")
     err = run_cli("query", str(tmp_path / "broken.rq"), check=2).stderr.decode()
     assert "SPARQL syntax error" in err and err.count("\n") == 1
+
+
+def test_lists_of_sources_in_tables_are_short_identifiers():
+    out = subprocess.run([sys.executable, "-m", "sezkg", "query", "office-holders", "--param", "organisation=mid",
+                          "--param", "date=2024"], capture_output=True, env={**os.environ, "COLUMNS": "400"},
+                         timeout=120).stdout.decode()
+    assert "src:orda-kz-sharlapaev" in out and "https://w3id.org/sezkg/source/" not in out
+    csv_out = run_cli("query", "office-holders", "--param", "organisation=mid", "--param", "date=2024",
+                      "--format", "csv", check=0).stdout.decode()
+    assert "https://w3id.org/sezkg/source/orda-kz-sharlapaev" in csv_out  # scripts keep full IRIs

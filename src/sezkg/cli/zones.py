@@ -36,13 +36,6 @@ def run(args: argparse.Namespace) -> int:
     params = None if args.all else {"date": args.as_of or datetime.date.today().isoformat()}
     rows = run_select(source, queries["zones-in-force"], params)
     names = labels(source, queries, args.lang)
-    if args.format in ("table", "markdown"):  # sources as short identifiers for people
-        import pyoxigraph as ox
-
-        from ..kg.namespaces import SOURCE_BASE
-        for row in rows:
-            if "sources" in row:
-                row["sources"] = ox.Literal(row["sources"].value.replace(SOURCE_BASE, "src:"))
     shown = ["zone", "nameOnDate", "status", "from", "until", "lastSeen", "sources"]
     out = rows_text(shown, rows, args.format, names)
     if args.format == "table":

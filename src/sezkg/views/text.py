@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pyoxigraph as ox
 
@@ -98,7 +99,15 @@ def cell_text(term: object, labels: dict[str, str] | None) -> str:
         return f"{label} ({short})" if label else short
     if isinstance(term, ox.Literal) and term.datatype.value in _NUMBERS:
         return _number(term.value)
+    if isinstance(term, ox.Literal) and "://" in term.value and not term.language:
+        # A list of IRIs joined by a query (GROUP_CONCAT of sources): short identifiers too.
+        words = term.value.split(" ")
+        if all(_IRI_WORD.fullmatch(w) for w in words):
+            return " ".join(compact_iri(w) for w in words)
     return term_text(term)
+
+
+_IRI_WORD = re.compile(r"[a-z][a-z0-9+.-]*://\S+")
 
 
 def _number(lexical: str) -> str:
