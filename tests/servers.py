@@ -12,9 +12,9 @@ import subprocess
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Callable, Iterator
 
 from sezkg.publish.serve import oxigraph_binary, wait_until_up
 
@@ -68,16 +68,23 @@ class _HtmlHandler(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def html_server() -> Iterator[str]:
-    """A web server that answers every request with an HTML page."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+def running(server: socketserver.BaseServer, path: str = "") -> Iterator[str]:
+    """Serve `server` (bound to 127.0.0.1) in a thread; yield its base URL + `path`; stop it."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def html_server() -> Iterator[str]:
+    """A web server that answers every request with an HTML page."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    with running(server, "/query") as url:
+        yield url
 
 
 @contextmanager
@@ -154,13 +161,8 @@ def failing_proxy(target: str, fail_put_number: int) -> Iterator[tuple[str, list
         do_GET = do_PUT = do_POST = do_DELETE = _forward
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield url, seen
 
 
 def dump_nquads(base: str) -> set[str]:
@@ -230,13 +232,8 @@ def _peer(handle: Callable[[socket.socket, bytes], None]) -> Iterator[str]:
                 pass
 
     server = _Peer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/query"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server, "/query") as url:
+        yield url
 
 
 @contextmanager

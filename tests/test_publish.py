@@ -22,7 +22,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import run_cli
-from servers import dump_nquads, failing_proxy, free_port, load_nquads, oxigraph_server
+from servers import (
+    dump_nquads,
+    failing_proxy,
+    free_port,
+    load_nquads,
+    oxigraph_server,
+    running,
+)
 
 from sezkg.errors import PushError
 from sezkg.publish.export import serialize
@@ -128,13 +135,8 @@ def fault_proxy(target: str, faults: list[Fault]) -> Iterator[tuple[str, list[st
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield url, seen
 
 
 # --- push --------------------------------------------------------------------------------------
