@@ -70,3 +70,13 @@ def test_the_example_notebook_runs():
     for cell in code:
         exec(compile(cell, "explore.ipynb", "exec"), namespace)  # noqa: S102 - our own example
     assert namespace["report"].overlaps and namespace["zones"]
+
+
+def test_to_pandas_keeps_columns_labels_and_types(api):
+    pd = pytest.importorskip("pandas")  # a test extra; the check is real wherever the extras are installed
+    rows = api.query("indicators", subject="Pavlodar SEZ")
+    frame = rows.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == rows.columns and len(frame) == len(rows)
+    assert "subject_label" in frame.columns and set(frame["subject_label"]) == {"Pavlodar SEZ"}
+    assert Decimal("42.2") in set(frame["value"])

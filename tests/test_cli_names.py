@@ -118,3 +118,25 @@ def test_lists_of_sources_in_tables_are_short_identifiers():
     csv_out = run_cli("query", "office-holders", "--param", "organisation=mid", "--param", "date=2024",
                       "--format", "csv", check=0).stdout.decode()
     assert "https://w3id.org/sezkg/source/orda-kz-sharlapaev" in csv_out  # scripts keep full IRIs
+
+
+def test_a_zones_profile_by_name_holds_every_section_with_sources():
+    proc = run_cli("query", "zone-profile", "--param", "zone=Saryarka", "--format", "csv", check=0)
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8"))))
+    assert {r["zone"] for r in rows} == {"https://w3id.org/sezkg/id/zone/saryarka"}
+    sections = {r["section"] for r in rows}
+    assert {"1 fact", "3 governor (national)", "4 finding", "5 figure"} <= sections
+    areas = {(r["value"], r["source"].rsplit("/", 1)[-1]) for r in rows if r["item"].endswith("#areaHectares")}
+    assert ("595", "gout-2025") in areas and len(areas) == 2  # two sources, two areas, both kept
+    findings = {r["item"].rsplit("/", 1)[-1] for r in rows if r["section"] == "4 finding"}
+    assert "one-window-not-fully-delivered" in findings
+    assert all(r["source"].startswith("https://w3id.org/sezkg/source/") for r in rows)
+
+
+def test_figures_on_a_topic():
+    proc = run_cli("query", "figures-by-topic", "--param", "topic=EXPORT", "--format", "csv", "--iris", check=0)
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8"))))
+    measures = {r["measure"].rsplit("/", 1)[-1] for r in rows}
+    assert "export-share-of-production" in measures and "employment" not in measures
+    proc = run_cli("query", "figures-by-topic", "--param", "topic=no such topic anywhere", "--format", "csv", check=0)
+    assert proc.stdout.decode("utf-8").count("\n") == 1  # the header alone

@@ -112,7 +112,9 @@ def test_write_atomic_replaces(tmp_path):
 
 def test_unknown_graph_is_a_usage_error():
     proc = run_cli("export", "--format", "trig", "--graph", "https://example.org/nope", check=2)
-    assert b"no named graph" in proc.stderr
+    assert b"names nothing in the knowledge graph" in proc.stderr
+    proc = run_cli("export", "--format", "trig", "--graph", "https://w3id.org/sezkg/id/zone/saryarka", check=2)
+    assert b"not a named graph" in proc.stderr
 
 
 def test_nquads_export_holds_every_zone_org_and_the_aifc(kg):

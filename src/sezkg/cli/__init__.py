@@ -23,6 +23,7 @@ from . import (
     report,
     serve,
     site,
+    tables,
     validate,
     viz,
     zones,
@@ -33,7 +34,7 @@ DESCRIPTION = (
     "Kazakhstan's special economic zones, where their mandates overlap, and what the audits found."
 )
 VERBS: list[ModuleType | type] = [report, overlaps, zones, zones.Completeness, queries, queries.Query, validate,
-                                  export, graphs, viz, site, push, serve]
+                                  tables, export, graphs, viz, site, push, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,9 @@ from pathlib import Path
 from ..kg.files import building_folder, check_replaceable
 from ..kg.load import KnowledgeGraph, load
 from ..kg.resources import KGFiles, default_files
+from ..publish.entities import write_entities
 from ..publish.export import FORMATS, serialize
+from ..publish.tables import build_tables, write_tables_into
 from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import find_overlaps
 from ..questions.validate import ValidationReport, validate
@@ -81,8 +83,13 @@ def build_report(
         completeness = run_select(kg, queries["completeness"])
         (building / "completeness.csv").write_text(rows_text(completeness.variables, completeness, "csv", overlaps.labels),
                                                    encoding="utf-8")
-        export_names = sorted(f"export/sezkg.{s.extension}" for s in FORMATS.values())
-        extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + sorted(p.name for p in viz.images)
+        with (exports / "sezkg.entities.ndjson").open("wb") as handle:
+            write_entities(kg, handle)
+        (building / "tables").mkdir()
+        table_names = write_tables_into(build_tables(kg, queries_folder=files.queries), building / "tables")
+        export_names = sorted([f"export/sezkg.{s.extension}" for s in FORMATS.values()]
+                              + ["export/sezkg.entities.ndjson"])
+        extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names] + sorted(p.name for p in viz.images)
                  + sorted(p.name for p in viz.graphs))
         summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
                         f"{len(overlaps.overlaps)} overlapping responsibilities found.")

@@ -1,0 +1,35 @@
+"""sezkg tables."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import EXIT_OK
+from .common import data_option, endpoint_options, force_option, lang_option
+
+NAME = "tables"
+HELP = ("write flat tables for spreadsheets and data portals: zones, organisations, mandates, findings, "
+        "figures, overlaps, sources and legal acts as labelled CSVs, one .xlsx and a Frictionless datapackage.json")
+EXAMPLE = "sezkg tables sezkg-tables/ --lang ru"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, help="folder to write (replaced whole if sezkg built it)")
+    lang_option(parser)
+    force_option(parser)
+    endpoint_options(parser)
+    data_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..kg.files import check_replaceable
+    from ..publish.tables import build_tables, write_tables
+    from .common import runner
+
+    check_replaceable(Path(args.dir).absolute(), args.force)
+    tables = build_tables(runner(args), args.lang)
+    write_tables(tables, args.dir, args.lang, force=args.force)
+    counts = ", ".join(f"{len(t.rows)} {t.name}" for t in tables)
+    print(f"wrote {len(tables)} CSV tables ({counts}), sezkg.xlsx and datapackage.json to {args.dir}")
+    return EXIT_OK

@@ -1,0 +1,160 @@
+"""Flat tables (CSV, XLSX, a Frictionless data package) and the FtM-style entity stream, read
+back with other tools: csv, openpyxl and the frictionless validator."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import run_cli
+
+SOURCE = "https://w3id.org/sezkg/source/"
+NEW_CITY = "https://w3id.org/sezkg/id/zone/astana-new-city"
+
+
+@pytest.fixture(scope="module")
+def tables_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tables") / "t"
+    proc = run_cli("tables", str(out), check=0)
+    assert b"wrote 9 CSV tables" in proc.stdout
+    return out
+
+
+def _read(folder, name):
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_table_is_written_and_the_package_validates(tables_dir):
+    import frictionless
+
+    names = ["zones", "organisations", "mandates", "findings", "figures", "overlaps", "sources", "legal-acts",
+             "statements"]
+    assert sorted(p.name for p in tables_dir.iterdir() if not p.name.startswith(".")) == sorted(
+        [f"{n}.csv" for n in names] + ["sezkg.xlsx", "datapackage.json"])
+    package = json.loads((tables_dir / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == names
+    report = frictionless.validate(str(tables_dir / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_the_validator_catches_a_broken_table(tables_dir, tmp_path):
+    """The package check can fail: a figure value that is not a number breaks it."""
+    import shutil
+
+    import frictionless
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tables_dir, broken)
+    text = (broken / "figures.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = next(csv.reader([text[1]]))
+    row[header.index("value")] = "about seven"
+    import io
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(row)
+    text[1] = buffer.getvalue().rstrip("\r\n")
+    (broken / "figures.csv").write_text("\r\n".join(text) + "\r\n", encoding="utf-8")
+    assert not frictionless.validate(str(broken / "datapackage.json")).valid
+
+
+def test_field_types_follow_the_values(tables_dir):
+    package = json.loads((tables_dir / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {r["name"]: {f["name"]: f["type"] for f in r["schema"]["fields"]} for r in package["resources"]}
+    assert fields["figures"]["value"] == "number"
+    assert fields["overlaps"]["rank"] == "integer"
+    assert fields["mandates"]["nationalScope"] == "boolean"
+    # Two areas for one zone share a cell, so the column cannot claim to be numeric.
+    assert fields["zones"]["areaHectares"] == "string"
+
+
+def test_disagreeing_sources_stay_visible_and_attributed(tables_dir):
+    zone = next(r for r in _read(tables_dir, "zones") if r["zone"] == NEW_CITY)
+    assert sorted(zone["areaHectares"].split(" | ")) == ["15421", "7600"]
+    assert sorted(zone["establishedYear"].split(" | ")) == ["2001", "2002"]
+    assert zone["zone_label"] == "Astana New City SEZ"
+    areas = {(r["value"], r["source"]) for r in _read(tables_dir, "statements")
+             if r["subject"] == NEW_CITY and r["property"].endswith("#areaHectares")}
+    assert areas == {("7600", SOURCE + "gout-2025-box-1"), ("15421", SOURCE + "gout-2025")}
+
+
+def test_every_row_names_its_sources_with_labels(tables_dir):
+    for name, column in (("zones", "sources"), ("mandates", "sources"), ("findings", "sources"),
+                         ("figures", "source"), ("statements", "source"), ("overlaps", "sources")):
+        rows = _read(tables_dir, name)
+        assert rows, name
+        for row in rows:
+            assert row[column] and all(s.startswith(SOURCE) for s in row[column].split(" | ")), (name, row)
+            assert row[f"{column}_label"], (name, row)
+
+
+def test_organisations_without_a_country_are_kept(tables_dir):
+    """General Electric and Alstom are partners without a stated country: listed, the country left empty."""
+    rows = {r["organisation_label"]: r for r in _read(tables_dir, "organisations")}
+    for name in ("General Electric", "Alstom"):
+        assert name in rows and rows[name]["basedInCountry"] == ""
+    assert rows["Kazakh Invest"]["kind_label"] == "national development institution"
+
+
+def test_the_workbook_holds_the_same_tables(tables_dir):
+    import openpyxl
+
+    book = openpyxl.load_workbook(tables_dir / "sezkg.xlsx", read_only=True)
+    assert book.sheetnames == ["zones", "organisations", "mandates", "findings", "figures", "overlaps", "sources",
+                               "legal-acts", "statements"]
+    for name in book.sheetnames:
+        rows = _read(tables_dir, name)
+        sheet = list(book[name].iter_rows(values_only=True))
+        assert list(sheet[0]) == list(rows[0].keys())
+        assert len(sheet) == len(rows) + 1
+        for got, want in zip(sheet[1:], rows):
+            for cell, text in zip(got, want.values()):
+                if isinstance(cell, (int, float)):
+                    assert cell == float(text)  # numbers stay numbers
+                else:
+                    assert (cell or "") == text
+
+
+def test_labels_in_russian(tmp_path):
+    run_cli("tables", str(tmp_path / "ru"), "--lang", "ru", check=0)
+    zone = next(r for r in _read(tmp_path / "ru", "zones") if r["zone"] == NEW_CITY)
+    assert any("а" <= c <= "я" for c in zone["zone_label"].lower()), zone["zone_label"]
+
+
+def test_entity_stream():
+    proc = run_cli("export", "--format", "entities", check=0)
+    entities = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    ids = [e["id"] for e in entities]
+    assert ids == sorted(set(ids))
+    by_id = {e["id"]: e for e in entities}
+    assert by_id["https://w3id.org/sezkg/id/org/kazakh-invest"]["schema"] == "Organization"
+    assert by_id["https://w3id.org/sezkg/id/org/general-electric"]["schema"] == "Company"
+    assert by_id["https://w3id.org/sezkg/id/org/mid"]["schema"] == "PublicBody"
+    new_city = by_id[NEW_CITY]
+    assert new_city["schema"] == "SpecialEconomicZone"
+    assert sorted(new_city["properties"]["areaHectares"]) == ["15421", "7600"]
+    assert SOURCE + "gout-2025" in new_city["proof"]
+    for e in entities:
+        assert e["proof"] and all(p.startswith(SOURCE) for p in e["proof"])
+        assert all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in e["properties"].values())
+
+
+def test_entity_stream_to_a_file_is_the_same(tmp_path):
+    out = tmp_path / "e.ndjson"
+    proc = run_cli("export", "--format", "entities", "--output", str(out), check=0)
+    assert b"entities to" in proc.stderr
+    assert out.read_bytes() == run_cli("export", "--format", "entities", check=0).stdout
+    proc = run_cli("export", "--format", "entities", "--graph", "gout-2025", check=2)
+    assert b"--graph does not go with --format entities" in proc.stderr
+
+
+def test_export_graph_by_name():
+    by_iri = run_cli("export", "--format", "nquads", "--graph", SOURCE + "gout-2025-box-2", check=0).stdout
+    assert by_iri
+    for name in ("Gout (2025), Box 2", "gout-2025-box-2", "src:gout-2025-box-2"):
+        assert run_cli("export", "--format", "nquads", "--graph", name, check=0).stdout == by_iri
+    proc = run_cli("export", "--format", "nquads", "--graph", "Saryarka", check=2)
+    assert b"names no source" in proc.stderr
+    proc = run_cli("export", "--format", "nquads", "--graph", "Gout (2052)", check=2)
+    assert b"closest" in proc.stderr
