@@ -40,7 +40,7 @@ from sezkg.questions.validate import check_shapes, validate
 
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS.parent / "bench"))
-import synthetic
+import synthetic  # noqa: E402
 
 SHAPE_FIXTURES = nonempty(sorted((FIXTURES / "shapes").glob("*.trig")))
 CORE = W3C / "shacl-tests" / "core"
@@ -94,15 +94,6 @@ def test_validate_uses_the_sparql_engine_by_default(real_kg):
     assert (ours.shapes_checked, ours.queries_checked) == (reference.shapes_checked, reference.queries_checked)
     with pytest.raises(UsageError):
         validate(real_kg, engine="jena")
-
-
-def test_anonymous_property_shape_is_named_by_its_node_shape_and_path(shapes_path):
-    kg = sezkg.load(data=[FIXTURES / "shapes" / "organisation-without-label.trig"])
-    for engine in ("sparql", "pyshacl"):
-        [violation] = check_shapes(kg, shapes_path, engine).violations
-        assert violation.check == ("https://w3id.org/sezkg/shapes#OrganisationShape property "
-                                   "http://www.w3.org/2000/01/rdf-schema#label")
-        assert not violation.shape.startswith("https:") and violation.component == SH + "MinCountConstraintComponent"
 
 
 def test_inverse_path_is_reported_as_a_path(shapes_path):
@@ -468,7 +459,10 @@ def _random_path(rng, depth=0) -> str:
     p = f"ex:p{rng.randint(0, 3)}"
     if depth > 1 or rng.random() < 0.5:
         return p
-    inner = lambda: _random_path(rng, depth + 1)
+
+    def inner() -> str:
+        return _random_path(rng, depth + 1)
+
     return rng.choice([f"[ sh:inversePath {inner()} ]", f"( {inner()} {inner()} )",
                        f"[ sh:alternativePath ( {inner()} {inner()} ) ]", f"[ sh:zeroOrMorePath {p} ]",
                        f"[ sh:oneOrMorePath {p} ]", f"[ sh:zeroOrOnePath {p} ]"])
@@ -478,7 +472,9 @@ def _random_shape(rng, depth=0) -> str:
     on_path = rng.random() < 0.6
     parts = [f"sh:path {_random_path(rng)}"] if on_path else []
     for _ in range(rng.randint(1, 3)):
-        nested = lambda: _random_shape(rng, depth + 1)
+        def nested() -> str:
+            return _random_shape(rng, depth + 1)
+
         choices = [
             f"sh:class ex:C{rng.randint(0, 2)}",
             "sh:datatype " + rng.choice(["xsd:integer", "xsd:string", "rdf:langString", "xsd:date", "xsd:decimal",
