@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = ""
         ours, theirs = results.get("sparql", {}), results.get("pyshacl", {})
         if "seconds" in ours and "seconds" in theirs:
-            ratio = f"{theirs['seconds'] / ours['seconds']:.1f}x time, {theirs['peak_mib'] / ours['peak_mib']:.1f}x memory"
+            ratio = (f"{theirs['seconds'] / ours['seconds']:.1f}x time, "
+                     f"{theirs['peak_mib'] / ours['peak_mib']:.1f}x memory")
             if ours["violations"] != theirs["violations"]:
                 ratio += f" -- VIOLATION COUNTS DIFFER ({ours['violations']} vs {theirs['violations']})"
         elif "timeout" in theirs and "seconds" in ours:

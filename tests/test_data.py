@@ -150,7 +150,7 @@ def test_zone_regulations_add_their_own_figures_in_their_own_graphs(kg):
 
 
 def test_boxes_are_parts_of_the_brief_with_their_references(kg):
-    rows = kg.select(PREFIXES + "SELECT ?box WHERE { ?box dcterms:isPartOf <%sgout-2025> }" % SRC)
+    rows = kg.select(PREFIXES + f"SELECT ?box WHERE {{ ?box dcterms:isPartOf <{SRC}gout-2025> }}")
     assert sorted(r["box"].value for r in rows) == [f"{SRC}gout-2025-box-{n}" for n in range(1, 6)]
     assert kg.ask(PREFIXES + f"ASK {{ <{SRC}gout-2025-box-3> dcterms:references <{SRC}sez-union-2017c> }}")
     assert kg.ask(PREFIXES + f"ASK {{ <{SRC}gout-2025-box-5> dcterms:references <{SRC}sez-union-2017a> }}")

@@ -6,9 +6,9 @@ The fixtures in tests/fixtures/time/ reach the logic the real data never does.""
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 import sezkg
-from conftest import FIXTURES
 from sezkg.questions.catalogue import catalogue, run_select
 from sezkg.questions.kinds import DOCUMENTED, DOCUMENTED_AND_INFERRED, INFERRED, KINDS, OTHER
 from sezkg.questions.overlaps import find_overlaps

@@ -54,8 +54,8 @@ def _valid_iri(text: str) -> bool:
 
 
 _iri_text = st.one_of(
-    st.builds(lambda s, l: f"{s}:{l}", _scheme_like, _local),                       # sez:Zone, zone:x, urn:…
-    st.builds(lambda ns, l: ns + l, st.sampled_from(sorted(PREFIXES.values())), _local),  # real namespaces
+    st.builds(lambda s, local: f"{s}:{local}", _scheme_like, _local),                       # sez:Zone, zone:x, urn:…
+    st.builds(lambda ns, local: ns + local, st.sampled_from(sorted(PREFIXES.values())), _local),  # real namespaces
     st.builds(lambda p: f"http://example.org/{p}", _local),                          # http-like
     st.builds(lambda a, b: f"urn:{a}:{b}", st.sampled_from(["isbn", "uuid", "x-y"]), _local),
     st.sampled_from([RDF + "type", RDF + "li", RDF + "Description", RDF + "_1", XSD + "string",

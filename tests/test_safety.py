@@ -192,7 +192,7 @@ def test_nothing_in_a_query_or_a_data_file_makes_sezkg_connect_anywhere(tmp_path
         sezkg.validate(loaded)
         # A JSON-LD file with a remote @context is refused, not fetched.
         remote = tmp_path / "remote.jsonld"
-        remote.write_text('{"@context": "%s", "@id": "https://w3id.org/sezkg/id/zone/x", "label": "x"}' % url)
+        remote.write_text(f'{{"@context": "{url}", "@id": "https://w3id.org/sezkg/id/zone/x", "label": "x"}}')
         with pytest.raises(SezkgError):
             sezkg.load(data=[remote])
         time.sleep(0.5)

@@ -108,8 +108,8 @@ def test_the_workbook_holds_the_same_tables(tables_dir):
         sheet = list(book[name].iter_rows(values_only=True))
         assert list(sheet[0]) == list(rows[0].keys())
         assert len(sheet) == len(rows) + 1
-        for got, want in zip(sheet[1:], rows):
-            for cell, text in zip(got, want.values()):
+        for got, want in zip(sheet[1:], rows, strict=True):
+            for cell, text in zip(got, want.values(), strict=True):
                 if isinstance(cell, (int, float)):
                     assert cell == float(text)  # numbers stay numbers
                 else:

@@ -45,7 +45,7 @@ def entries(suite: str) -> list[Entry]:
         head = next(store.quads_for_pattern(head, ox.NamedNode(RDF + "rest"), None)).object
     found = []
     for iri in order:
-        def one(prop: str) -> ox.NamedNode | ox.Literal | None:
+        def one(prop: str, iri: ox.NamedNode = iri) -> ox.NamedNode | ox.Literal | None:
             quads = list(store.quads_for_pattern(iri, ox.NamedNode(prop), None))
             return quads[0].object if quads else None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .kg.rows import Row
     from .questions.catalogue import Query
     from .questions.endpoint import Runner
     from .questions.overlaps import OverlapReport
@@ -64,7 +65,7 @@ class Result:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
@@ -73,7 +74,7 @@ class Result:
     def column(self, name: str) -> list[Any]:
         return [row.get(name) for row in self.rows]
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """A pandas DataFrame (pandas is an optional extra: pip install 'sezkg[pandas]')."""
         try:
             import pandas as pd
@@ -130,10 +131,11 @@ class KG:
         if name not in self.catalogue:
             raise UsageError(f"no query named {name!r}; KG.queries() lists them")
         query = self.catalogue[name]
-        rows = run_select(self.runner, query, resolve_params(self.runner, query, {k: str(v) for k, v in params.items()}))
+        given = {k: str(v) for k, v in params.items()}
+        rows = run_select(self.runner, query, resolve_params(self.runner, query, given))
         return self._result(rows.variables, rows)
 
-    def _result(self, variables: list[str], rows: Iterable[dict]) -> Result:
+    def _result(self, variables: list[str], rows: Iterable[Row]) -> Result:
         labels = self.labels()
         columns: list[str] = []
         out = []

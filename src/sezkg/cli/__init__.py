@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from types import ModuleType
+from typing import Protocol
 
 from .. import __version__
 from ..errors import EXIT_ERROR, EXIT_OK, SezkgError
@@ -33,7 +33,22 @@ DESCRIPTION = (
     "sezkg answers, from data you can check source by source, who is responsible for what in "
     "Kazakhstan's special economic zones, where their mandates overlap, and what the audits found."
 )
-VERBS: list[ModuleType | type] = [report, overlaps, zones, zones.Completeness, queries, queries.Query, validate,
+
+
+class Verb(Protocol):
+    """What each verb module (or class, for a second verb in one module) provides."""
+
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def HELP(self) -> str: ...
+    @property
+    def EXAMPLE(self) -> str: ...
+    def add_arguments(self, parser: argparse.ArgumentParser, /) -> None: ...
+    def run(self, args: argparse.Namespace, /) -> int: ...
+
+
+VERBS: list[Verb] = [report, overlaps, zones, zones.Completeness, queries, queries.Query, validate,
                                   tables, export, graphs, viz, site, push, serve]
 
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 def data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data", action="append", type=Path, metavar="PATH",
-        help="data file (.trig, .nq, or .jsonld as sezkg exports it) or folder of them to load instead of the bundled data/ (repeatable)",
+        help="data file (.trig, .nq, or .jsonld as sezkg exports it) or folder of them to load "
+             "instead of the bundled data/ (repeatable)",
     )
 
 

@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     root = default_files().ontology.parent
     for graph in kg.graph_names():
         count = len(kg.sorted_quads(graph))
-        paths = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in kg.files_of_graph(graph))
+        paths = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
+                          for p in kg.files_of_graph(graph))
         print(f"{graph}\t{count}\t{paths}")
     return EXIT_OK

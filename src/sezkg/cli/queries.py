@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from .common import data_option, endpoint_options, lang_option, runner
+
+if TYPE_CHECKING:
+    from ..questions.catalogue import Param
+    from ..questions.catalogue import Query as CatalogueQuery
 
 NAME = "queries"
 HELP = "the query catalogue: each question with its parameters; give a name (or a word) for details"
@@ -17,10 +22,11 @@ ROW_FORMATS = ("table", "csv", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", nargs="?", help="a query name for its details, or a word to search titles and questions")
+    parser.add_argument("name", nargs="?",
+                        help="a query name for its details, or a word to search titles and questions")
 
 
-def describe(query) -> str:
+def describe(query: CatalogueQuery) -> str:
     """A query for people: its question, each parameter with its type and default, an example."""
     lines = [f"{query.name}: {query.title}", f"  {query.question}"]
     for p in query.params:
@@ -38,7 +44,7 @@ EXAMPLE_BY_TYPE = {"when": "2024", "gyear": "2030", "date": "2024-01-01", "strin
                    "integer": "1", "boolean": "true"}
 
 
-def _example(param) -> str:
+def _example(param: Param) -> str:
     return EXAMPLE_BY_NAME.get(param.name) or EXAMPLE_BY_TYPE.get(param.type, "saryarka")
 
 
@@ -97,7 +103,7 @@ class Query:
         return EXIT_VIOLATIONS if query.is_violation and rows else EXIT_OK
 
 
-def own_query(path: Path):
+def own_query(path: Path) -> CatalogueQuery:
     """A user's .rq file: read-only SPARQL (no update, LOAD, SERVICE or FROM), a header optional.
 
     With a `# param:` header it takes typed parameters like a catalogue query."""

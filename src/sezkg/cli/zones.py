@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
 
     queries = catalogue()
     source = runner(args)
-    params = None if args.all else {"date": args.as_of or datetime.date.today().isoformat()}
+    date = args.as_of or datetime.date.today().isoformat()
+    params = None if args.all else {"date": date}
     rows = run_select(source, queries["zones-in-force"], params)
     names = labels(source, queries, args.lang)
     shown = ["zone", "nameOnDate", "status", "from", "until", "lastSeen", "sources"]
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             out += f"{len(rows)} zones.\n"
         else:
             open_ended = sum(1 for r in rows if "status" in r and r["status"].value == "no end on record")
-            out += f"{len(rows)} zones in force on {params['date']}"
+            out += f"{len(rows)} zones in force on {date}"
             out += (f", {open_ended} of them because no source gives their end (\"no end on record\").\n"
                     if open_ended else ".\n")
     sys.stdout.write(out)
@@ -73,7 +74,8 @@ class Completeness:
         queries = catalogue()
         source = runner(args)
         rows = run_select(source, queries["completeness"])
-        text = rows_text([v for v in rows.variables if v != "label"], rows, args.format, labels(source, queries, args.lang))
+        text = rows_text([v for v in rows.variables if v != "label"], rows, args.format,
+                         labels(source, queries, args.lang))
         if args.output:
             write_atomic(args.output, text.encode("utf-8"))
             print(f"wrote {len(rows)} zones to {args.output}", file=sys.stderr)

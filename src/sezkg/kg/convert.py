@@ -13,7 +13,9 @@ from .load import KnowledgeGraph
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"cannot convert the quoted triple {term} to an rdflib term")
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

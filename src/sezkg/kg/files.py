@@ -20,8 +20,8 @@ import ctypes
 import ctypes.util
 import os
 import re
+import secrets
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,7 +84,7 @@ def clean_stale(folder: Path, name: str) -> list[Path]:
 
 
 def _temp_name(path: Path, kind: str) -> Path:
-    token = next(tempfile._get_candidate_names())  # noqa: SLF001 - the same names mkstemp uses
+    token = secrets.token_hex(6)  # random like mkstemp's names, through a public API
     return path.parent / f".{path.name}.sezkg-{os.getpid()}-{token}.{kind}"
 
 

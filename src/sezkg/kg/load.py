@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -96,12 +97,29 @@ class KnowledgeGraph:
         (SERVICE): the embedded store answers from the KG alone."""
         check_read_only(sparql)
         result = self.store.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):
+            raise UsageError("select() runs SELECT queries; use ask() for ASK")
         names = [v.value for v in result.variables]
         return Rows(names, [{n: row[n] for n in names if row[n] is not None} for row in result])
 
     def ask(self, sparql: str) -> bool:
         check_read_only(sparql)
         return bool(self.store.query(sparql, use_default_graph_as_union=True))
+
+
+def graph_iri(q: ox.Quad) -> str:
+    """The IRI of a quad's graph: the loader keeps no quad in the default graph."""
+    name = q.graph_name
+    if isinstance(name, ox.DefaultGraph):
+        raise TypeError(f"a quad in the default graph: {q}")
+    return name.value
+
+
+def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The IRI, blank node id or lexical form of a subject or object (never a quoted triple in sezkg)."""
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a quoted triple where sezkg expects a node: {term}")
+    return term.value
 
 
 def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
@@ -136,7 +154,8 @@ def _check_tokens(path: Path, data: bytes) -> None:
         if match.end() - match.start() > MAX_TOKEN_BYTES:
             line, column = _position(data, match.start())
             raise InputError(path, f"a token (literal or IRI) of {match.end() - match.start():,} bytes starts here; "
-                                   f"the limit is {MAX_TOKEN_BYTES:,} bytes: keep long texts outside the KG", line, column)
+                                   f"the limit is {MAX_TOKEN_BYTES:,} bytes: keep long texts outside the KG",
+                             line, column)
 
 
 def _read(path: Path) -> bytes:
@@ -191,8 +210,10 @@ def parse_file(path: Path | str, base_iri: str | None = None) -> list[ox.Quad]:
 
 # ---------------------------------------------------------------- finding the line of a term
 
-def _forms(term: ox.NamedNode | ox.Literal, prefixes: dict[str, str]) -> list[str]:
+def _forms(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prefixes: dict[str, str]) -> list[str]:
     """How a term may be spelt in a file: `<iri>`, `prefix:local`, a quoted or JSON string."""
+    if isinstance(term, ox.Triple):
+        return []
     if isinstance(term, ox.Literal):
         return [f'"{term.value}"', f"'{term.value}'", json.dumps(term.value, ensure_ascii=False)]
     forms = [f"<{term.value}>", json.dumps(term.value)]
@@ -403,7 +424,7 @@ def _load_ontology_file(path: Path) -> list[ox.Quad]:
     quads = parsed.quads
     _reject_blank_nodes(parsed)
     _check_literals(parsed)
-    heads = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE and q.object == OWL_ONTOLOGY})
+    heads = sorted({term_value(q.subject) for q in quads if q.predicate == RDF_TYPE and q.object == OWL_ONTOLOGY})
     if len(heads) != 1:
         found = ", ".join(heads) or "none"
         raise InputError(path, f"an ontology file declares exactly one owl:Ontology (found: {found})")
@@ -437,7 +458,7 @@ def _check_graphs(parsed: Parsed, ontology: dict[str, set[ox.Quad]]) -> list[ox.
                                        f"<{graph}> is not in the bundled ontology: data cannot change the ontology",
                                  _line_of_quad(parsed, q))
             continue
-        if graph is not None and not graph.startswith(SOURCE_BASE):
+        if isinstance(q.graph_name, ox.NamedNode) and not q.graph_name.value.startswith(SOURCE_BASE):
             raise InputError(
                 path,
                 f"named graph {q.graph_name} is not a source graph: data graphs are named "
@@ -452,7 +473,7 @@ def _check_graphs(parsed: Parsed, ontology: dict[str, set[ox.Quad]]) -> list[ox.
     return kept
 
 
-def _normalised(node: object) -> object:
+def _normalised(node: Any) -> Any:
     """JSON with every list sorted, to compare documents whatever the order of their lists."""
     if isinstance(node, dict):
         return {k: _normalised(v) for k, v in node.items()}
@@ -461,7 +482,7 @@ def _normalised(node: object) -> object:
     return node
 
 
-def _jsonld_nodes(document: dict) -> set[str]:
+def _jsonld_nodes(document: dict[str, Any]) -> set[str]:
     """The nodes of a document as `sezkg export` lays it out (graphs of nodes), as JSON strings."""
     nodes = set()
     for graph in document.get("@graph", []):
@@ -477,7 +498,7 @@ def _check_jsonld_form(parsed: Parsed) -> None:
     from ..publish.jsonld import to_jsonld  # the writer lives with the exports
 
     document = _normalised(json.loads(parsed.data))
-    graphs = sorted({q.graph_name.value for q in parsed.quads})
+    graphs = sorted({graph_iri(q) for q in parsed.quads})
     try:
         expected = _normalised(json.loads(to_jsonld(parsed.quads)))
         # One graph may also be laid out as `sezkg export --graph` writes it: {"@id": g, "@graph": nodes}.
@@ -559,7 +580,7 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     ontology: dict[str, set[ox.Quad]] = {}
 
     def record(path: Path, kind: str, quads: list[ox.Quad]) -> None:
-        graphs = sorted({q.graph_name.value for q in quads})
+        graphs = sorted({graph_iri(q) for q in quads})
         for g in graphs:
             graph_files.setdefault(g, []).append(path)
         loaded.append(LoadedFile(path, kind, tuple(graphs), len(quads)))
@@ -571,7 +592,7 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     for path in ontology_files:
         quads = _load_ontology_file(path)
         for q in quads:
-            ontology.setdefault(q.graph_name.value, set()).add(q)
+            ontology.setdefault(graph_iri(q), set()).add(q)
         record(path, "ontology", quads)
 
     sources = [Path(p) for p in data] if data is not None else [files.data]

@@ -96,7 +96,8 @@ def _read(text: str, operators: frozenset[int]) -> _Reading:
             continue
         if token.text in "({[" and token.kind == "punct":
             brackets.append(token.text)
-        elif token.kind == "punct" and token.text in ")}]" and brackets and brackets[-1] == "({["[")}]".index(token.text)]:
+        elif (token.kind == "punct" and token.text in ")}]" and brackets
+              and brackets[-1] == "({["[")}]".index(token.text)]):
             brackets.pop()
         last = token
     return _Reading(tokens, ambiguous)

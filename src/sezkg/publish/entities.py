@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -93,7 +93,7 @@ def _schema(classes: set[str], supers: dict[str, set[str]]) -> str:
     return _local(specific[0]) if specific else "Thing"
 
 
-def entities(kg: KnowledgeGraph) -> Iterator[dict]:
+def entities(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
     """Every typed subject of the source graphs as an FtM-style entity, sorted by id."""
     supers = _superclasses(kg)
     subjects = sorted({q.subject.value for q in kg.store.quads_for_pattern(None, RDF_TYPE, None, None)

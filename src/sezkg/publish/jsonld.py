@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import UsageError
+from ..kg.load import term_value
 from ..kg.resources import default_files
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -28,7 +29,8 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def load_context(path: Path | None = None) -> dict[str, str]:
     path = path or default_files().ontology / "context.jsonld"
-    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    context: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["@context"]
+    return context
 
 
 class Compactor:
@@ -63,9 +65,11 @@ class Compactor:
                              "export as trig or nquads instead")
         return text
 
-    def value(self, term) -> object:
+    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
         if isinstance(term, ox.NamedNode):
             return {"@id": self.write(term.value)}
+        if not isinstance(term, ox.Literal):
+            raise ValueError(f"the JSON-LD writer takes no blank nodes or quoted triples: {term}")
         if term.language:
             return {"@language": term.language, "@value": term.value}
         if term.datatype.value == XSD_STRING:
@@ -73,10 +77,10 @@ class Compactor:
         return {"@type": self.write(term.datatype.value), "@value": term.value}
 
 
-def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict]:
-    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict[str, object]]:
+    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
-        subject = compactor.write(q.subject.value)
+        subject = compactor.write(term_value(q.subject))
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             nodes[subject]["@type"].append(compactor.write(q.object.value))
         else:
@@ -100,12 +104,15 @@ def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph
         if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
             raise ValueError("the JSON-LD writer takes no blank nodes (the KG has none)")
         by_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""].append(q)
+    document: dict[str, object]
     if graph is not None:
-        document = {"@context": context, "@id": compactor.write(graph), "@graph": _nodes(compactor, by_graph.get(graph, []))}
+        document = {"@context": context, "@id": compactor.write(graph),
+                    "@graph": _nodes(compactor, by_graph.get(graph, []))}
     else:
-        document = {"@context": context, "@graph": [
+        graphs: list[dict[str, object]] = [
             {"@id": compactor.write(g), "@graph": _nodes(compactor, qs)} for g, qs in sorted(by_graph.items()) if g
-        ]}
+        ]
         if "" in by_graph:  # triples in the default graph sit at the top level
-            document["@graph"].extend(_nodes(compactor, by_graph[""]))
+            graphs.extend(_nodes(compactor, by_graph[""]))
+        document = {"@context": context, "@graph": graphs}
     return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")

@@ -294,7 +294,8 @@ def push(kg: KnowledgeGraph, store_url: str, timeout: float = 60.0, update_url: 
         raise UsageError(f"the push timeout must be a positive number of seconds, not {timeout!r}")
     store = GraphStore(store_url, timeout)
     graphs = kg.graph_names()
-    wanted: dict[str, set[ox.Triple]] = {g: set(ox.parse(serialize(kg, "ntriples", g), format=ox.RdfFormat.N_TRIPLES)) for g in graphs}
+    wanted: dict[str, set[ox.Triple]] = {
+        g: set(ox.parse(serialize(kg, "ntriples", g), format=ox.RdfFormat.N_TRIPLES)) for g in graphs}
     before: dict[str, set[ox.Triple] | None] = {}
     for graph in graphs:  # read everything first: a push that cannot read, writes nothing
         try:

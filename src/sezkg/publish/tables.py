@@ -17,11 +17,13 @@ in the tests.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -138,7 +140,7 @@ def build_tables(runner: Runner, lang: str = "en", queries_folder: Path | None =
                                                               if n not in TABLE_ORDER]
 
 
-def descriptor(tables: list[Table], lang: str) -> dict:
+def descriptor(tables: list[Table], lang: str) -> dict[str, Any]:
     """A Frictionless Data Package (v1) describing the CSV files."""
     resources = []
     for t in tables:
@@ -177,6 +179,9 @@ def write_xlsx(tables: list[Table], path: Path) -> None:
     with atomic_writer(path) as handle:
         book = xlsxwriter.Workbook(handle, {"in_memory": True, "strings_to_urls": False,
                                             "strings_to_numbers": False, "strings_to_formulas": False})
+        # A fixed creation date, so the same tables give the same bytes (XlsxWriter stamps "now").
+        book.set_properties({"created": datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc),
+                             "title": "sezkg tables"})
         bold = book.add_format({"bold": True})
         for t in tables:
             sheet = book.add_worksheet(t.name[:31])

@@ -24,8 +24,9 @@ import time
 import urllib.parse
 import urllib.request
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
@@ -39,6 +40,9 @@ from ..errors import (
     UsageError,
 )
 from ..kg.rows import Row, Rows
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 # Bound on an answer's size, so a runaway endpoint exhausts the deadline, not the memory.
 MAX_ANSWER_BYTES = 1 << 30
@@ -128,7 +132,7 @@ class _DeadlineReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         self._sock.settimeout(self._deadline.left())
         try:
             return self._sock.recv_into(buffer)
@@ -151,7 +155,7 @@ class _DeadlineSocket:
         except TimeoutError:
             raise self._deadline.expired() from None
 
-    def makefile(self, mode: str, *args, **kwargs) -> io.BufferedReader:
+    def makefile(self, mode: str, *args: object, **kwargs: object) -> io.BufferedReader:
         return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
 
     def close(self) -> None:
@@ -185,9 +189,11 @@ def fetch(url: str, request: urllib.request.Request, timeout: float, max_bytes: 
     except http.client.IncompleteRead as exc:
         raise EndpointResponseError(url, f"the answer ended early, after {len(exc.partial)} bytes of a chunk") from None
     except http.client.HTTPException as exc:
-        raise EndpointResponseError(url, f"the answer is not valid HTTP ({type(exc).__name__} {_short(str(exc))})") from None
+        raise EndpointResponseError(
+            url, f"the answer is not valid HTTP ({type(exc).__name__} {_short(str(exc))})") from None
     except OSError as exc:
-        raise EndpointResponseError(url, f"the connection broke before the answer was complete: {exc.strerror or exc}") from None
+        raise EndpointResponseError(
+            url, f"the connection broke before the answer was complete: {exc.strerror or exc}") from None
     finally:
         sock.close()
     if not 200 <= response.status < 300:
@@ -313,7 +319,8 @@ def _row(url: str, number: int, binding: object, declared: set[str]) -> Row:
     row: Row = {}
     for name, value in binding.items():
         if name not in declared:
-            raise EndpointResponseError(url, f"row {number} binds {_short(name, 40)}, a variable not named in head.vars")
+            raise EndpointResponseError(
+                url, f"row {number} binds {_short(name, 40)}, a variable not named in head.vars")
         try:
             row[name] = _term(value)
         except ValueError as exc:
@@ -349,7 +356,7 @@ def _term(value: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(lexical, datatype=ox.NamedNode(_checked(datatype, "datatype IRI", ox.NamedNode)))
 
 
-def _checked(text: str, what: str, make) -> str:
+def _checked(text: str, what: str, make: Callable[[str], object]) -> str:
     """The text, if pyoxigraph takes it as a `what`; a ValueError naming it if not."""
     try:
         make(text)
@@ -365,7 +372,8 @@ def _no_constant(name: str) -> None:
 def _not_results(url: str, raw: bytes, content_type: str, reason: str) -> EndpointResponseError:
     preview = raw[:80].decode("utf-8", errors="replace").replace("\n", " ")
     served = f"Content-Type {content_type}; " if content_type else ""
-    return EndpointResponseError(url, f"the answer is not SPARQL JSON results: {reason} ({served}starts with {preview!r})")
+    return EndpointResponseError(
+        url, f"the answer is not SPARQL JSON results: {reason} ({served}starts with {preview!r})")
 
 
 def _kind(value: object) -> str:
@@ -410,4 +418,5 @@ def check_union_default_graph(url: str, rows: Rows) -> None:
             where = f"the triple {triple} of named graph {row.get('sezkg_graph', '?')} is not in the default graph"
         else:
             where = f"the default graph holds {triple}, which no named graph holds"
-        raise EndpointDatasetError(url, f"its default graph is not the union of its named graphs ({where}); {_UNION_ADVICE}")
+        raise EndpointDatasetError(
+            url, f"its default graph is not the union of its named graphs ({where}); {_UNION_ADVICE}")

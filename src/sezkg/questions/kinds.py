@@ -136,7 +136,8 @@ KINDS: tuple[OverlapKind, ...] = (
         name="exception",
         query="governance-exceptions",
         label="exception to the standard chain",
-        meaning="A zone is governed outside the standard chain: a national mandate leaves it out and another body holds the function there.",
+        meaning="A zone is governed outside the standard chain: a national mandate leaves it out and "
+                "another body holds the function there.",
         summary="{zones}: {function} is not held by the standard holder but by {holders_instead}",
         instance=("zone", "function", "standardHolder"),
         organisations=("standardHolder", "insteadHolder"),
@@ -151,7 +152,8 @@ KINDS: tuple[OverlapKind, ...] = (
         name="conflicting-claim",
         query="conflicting-claims",
         label="conflicting claims",
-        meaning="Sources disagree about the same fact at the same time (changes over time, rounding and corrections are not conflicts).",
+        meaning="Sources disagree about the same fact at the same time "
+                "(changes over time, rounding and corrections are not conflicts).",
         summary="{subject}: the sources give different values for {property} ({values})",
         instance=("subject", "property"),
         subject="subject",

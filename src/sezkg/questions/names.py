@@ -15,12 +15,13 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import UsageError
 from ..kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
+    from ..kg.rows import Row
     from .catalogue import Query
     from .endpoint import Runner
 
@@ -58,14 +59,15 @@ class Resolver:
     runner: Any = None  # to ask whether an unlabelled IRI (a property, a graph) is used at all
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> Resolver:
+    def from_rows(cls, rows: list[Row]) -> Resolver:
         resolver = cls()
         for row in rows:
             iri, name, kind = row["thing"].value, row["name"].value, row["kind"].value
+            language = getattr(row["name"], "language", None)  # the names query gives literals
             resolver.names.setdefault(normalise(name), set()).add(iri)
             resolver.loose.setdefault(_without_kind_words(name), set()).add(iri)
             resolver.kinds.setdefault(iri, set()).add(kind)
-            if iri not in resolver.labels or row["name"].language == "en":
+            if iri not in resolver.labels or language == "en":
                 resolver.labels[iri] = name
             slug = re.split(r"[/#]", iri.rstrip("/"))[-1]
             resolver.slugs.setdefault(normalise(slug), set()).add(iri)
@@ -105,7 +107,8 @@ class Resolver:
                                    for i in sorted(found))
                 raise UsageError(f"{what}: {text!r} is ambiguous; it names {listed}. Give one of these IRIs")
         if named:
-            listed = "; ".join(f"{self.labels.get(i, i)} ({', '.join(sorted(self.kinds.get(i, ())))})" for i in sorted(named))
+            listed = "; ".join(f"{self.labels.get(i, i)} ({', '.join(sorted(self.kinds.get(i, ())))})"
+                               for i in sorted(named))
             raise UsageError(f"{what}: {text!r} names no {wanted}, only {listed}{self._suggest(text, wanted)}")
         raise UsageError(f"{what}: no thing is named {text!r}{self._suggest(text, wanted)}")
 
@@ -145,7 +148,7 @@ def resolver(runner: Runner, queries: dict[str, Query] | None = None) -> Resolve
     built = Resolver.from_rows(run_select(runner, (queries or catalogue())["names"]))
     built.runner = runner
     try:
-        runner._sezkg_names = built
+        cast(Any, runner)._sezkg_names = built  # the Runner protocol does not declare the cache
     except AttributeError:  # a runner with slots is simply not cached
         pass
     return built

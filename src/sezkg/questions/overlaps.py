@@ -24,6 +24,7 @@ from .kinds import kind as kind_named
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..kg.rows import Row
     from .endpoint import Runner
 
 EVERY_ZONE = "every zone"
@@ -86,7 +87,7 @@ class OverlapReport:
         return self.labels.get(iri, iri)
 
 
-def _v(row: dict, name: str) -> str:
+def _v(row: Row, name: str) -> str:
     term = row.get(name) if name else None
     return term.value if term is not None else ""
 
@@ -115,7 +116,7 @@ class _Builder:
         labels = [self.label(i) for i in iris]
         return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
 
-    def rows(self, k: OverlapKind) -> list[dict]:
+    def rows(self, k: OverlapKind) -> list[Row]:
         query = self.queries[k.query]
         params = dict(k.params)
         if self.zone:
@@ -125,7 +126,7 @@ class _Builder:
                     break
         return run_select(self.runner, query, params or None)
 
-    def evidence(self, k: OverlapKind, row: dict) -> list[Evidence]:
+    def evidence(self, k: OverlapKind, row: Row) -> list[Evidence]:
         found = []
         for spec in k.evidence:
             iri = _v(row, spec.iri)
@@ -134,7 +135,8 @@ class _Builder:
             detail_term = row.get(spec.detail) if spec.detail else None
             detail = ""
             if detail_term is not None:
-                detail = self.label(detail_term.value) if type(detail_term).__name__ == "NamedNode" else detail_term.value
+                detail = (self.label(detail_term.value) if type(detail_term).__name__ == "NamedNode"
+                          else detail_term.value)
             source = _v(row, spec.source)
             found.append(Evidence(spec.kind, iri, self.label(iri), detail, source, self.label(source)))
         return found
@@ -172,7 +174,8 @@ class _Builder:
         values = _ordered([f"{v} in {self.label(s)}" for i in items for v, s in i["values"]])
         fields = {
             "organisations": self.names(orgs),
-            "holders_instead": self.names(tuple(o for o in orgs if o != _v(first, "standardHolder"))) or "no other body on record",
+            "holders_instead": (self.names(tuple(o for o in orgs if o != _v(first, "standardHolder")))
+                                or "no other body on record"),
             "function": self.label(functions[0]) if functions else "",
             "functions": ", ".join(self.label(f) for f in functions),
             "zones": EVERY_ZONE + (f" (and {self.names(zones)})" if zones else "") if national else self.names(zones),
@@ -182,7 +185,8 @@ class _Builder:
             "property": self.label(_v(first, k.property)) if k.property else "",
             "values": "; ".join(values),
         }
-        instances = tuple(Instance(_ordered(i["orgs"]), _ordered(sorted(i["zones"])), tuple(dict.fromkeys(i["evidence"])))
+        instances = tuple(Instance(_ordered(i["orgs"]), _ordered(sorted(i["zones"])),
+                                   tuple(dict.fromkeys(i["evidence"])))
                           for i in items)
         return Overlap(
             kind=k.name, organisations=orgs, function=functions[0] if functions else "", zones=zones,
@@ -191,7 +195,7 @@ class _Builder:
         )
 
 
-def _sort_key(overlap: Overlap) -> tuple:
+def _sort_key(overlap: Overlap) -> tuple[int, int, int, int, str]:
     order = [k.name for k in KINDS]
     reach = 10_000 if overlap.national else len(overlap.zones)
     return (overlap.tier, -len(overlap.organisations), -reach, order.index(overlap.kind), overlap.summary)
@@ -301,8 +305,9 @@ def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Qu
     burdens = []
     for zone, holders in governors.items():
         reaching = sum(1 for o in report.overlaps
-                       if kind_named(o.kind).drawn and (o.national or zone in o.zones or (not o.zones and not o.national
-                                                                                          and set(o.organisations) & holders)))
+                       if kind_named(o.kind).drawn
+                       and (o.national or zone in o.zones
+                            or (not o.zones and not o.national and set(o.organisations) & holders)))
         burdens.append(ZoneBurden(zone, report.label(zone), len(holders), reaching))
     burdens.sort(key=lambda z: (-z.overlaps, -z.organisations, z.label))
     return OverlapNetwork(graph, nodes, burdens)

@@ -458,7 +458,8 @@ class RangeConstraint(ValueConstraint):
     def ok(self, c: Compiler, v: str) -> str:
         bound = term(self.parameter)
         exact = f"{fn('order', v, bound)} {self.operator} 0"
-        if isinstance(self.parameter, ox.Literal) and self.parameter.datatype.value in (XSD + "integer", XSD + "decimal"):
+        if (isinstance(self.parameter, ox.Literal)
+                and self.parameter.datatype.value in (XSD + "integer", XSD + "decimal")):
             fast = f"datatype({v}) IN {NUMERIC_TYPES} && isNumeric({v})"
             return safe(f"isLiteral({v}) && IF({fast}, {v} {self.operator} {bound}, {exact})")
         return safe(f"isLiteral({v}) && {exact}")
@@ -502,13 +503,15 @@ class CountConstraint(Constraint):
         if self.minimum and self.limit == 0:
             return
         if self.minimum and self.limit == 1:
-            sparql = f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} FILTER NOT EXISTS {{ {walk('?this', path, v)} }} }}"
+            sparql = (f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} "
+                      f"FILTER NOT EXISTS {{ {walk('?this', path, v)} }} }}")
         elif not self.minimum and self.limit == 1:  # pairs of values: twice as fast as counting
             w = c.var("w")
             sparql = (f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} {walk('?this', path, v, top=True)} "
                       f"{walk('?this', path, w, top=True)} FILTER(!sameTerm({v}, {w})) }}")
         elif self.minimum:
-            sparql = (f"SELECT ?this WHERE {{ {focus('?this')} LATERAL {{ OPTIONAL {{ {walk('?this', path, v)} }} }} }} "
+            sparql = (f"SELECT ?this WHERE {{ {focus('?this')} "
+                      f"LATERAL {{ OPTIONAL {{ {walk('?this', path, v)} }} }} }} "
                       f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) < {self.limit})")
         else:
             sparql = (f"SELECT ?this WHERE {{ {focus('?this')} {walk('?this', path, v, top=True)} }} "
@@ -579,7 +582,8 @@ class PairConstraint(Constraint):
         strict = self.kind == "lessThan"
         numbers = (f"isLiteral({v}) && isLiteral({w}) && datatype({v}) IN {NUMERIC_TYPES} && "
                    f"datatype({w}) IN {NUMERIC_TYPES} && isNumeric({v}) && isNumeric({w})")
-        strings = " && ".join(f"(isIRI({t}) || (isLiteral({t}) && (datatype({t}) = <{XSD}string> || lang({t}) != \"\")))"
+        strings = " && ".join(f"(isIRI({t}) || (isLiteral({t}) && "
+                              f"(datatype({t}) = <{XSD}string> || lang({t}) != \"\")))"
                               for t in (v, w))
         op = "<" if strict else "<="
         ordered = safe(f"IF({numbers}, {v} {op} {w}, IF({strings}, STR({v}) {op} STR({w}), "
@@ -656,7 +660,8 @@ class QualifiedConstraint(Constraint):
             if self.limit <= 0:
                 return
             sparql = (f"SELECT ?this WHERE {{ {focus('?this')} LATERAL {{ OPTIONAL {{ {walk('?this', path, v)} "
-                      f"FILTER({self.qualifies(c, v)}) }} }} }} GROUP BY ?this HAVING (COUNT(DISTINCT {v}) < {self.limit})")
+                      f"FILTER({self.qualifies(c, v)}) }} }} }} "
+                      f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) < {self.limit})")
         else:
             sparql = (f"SELECT ?this WHERE {{ {focus('?this')} {walk('?this', path, v, top=True)} "
                       f"FILTER({self.qualifies(c, v)}) }} GROUP BY ?this HAVING (COUNT(DISTINCT {v}) > {self.limit})")
@@ -1122,7 +1127,8 @@ def _prepare_select(sg: ShapesGraph, shape: Shape, node: Term, select: str) -> S
     select_all = re.match(r"\s*(DISTINCT|REDUCED)?\s*\*", projection, re.IGNORECASE)
     projects_this = bool(select_all) or bool(re.search(r"[$?]this\b", projection))
     if not projects_this:  # the rows must name their focus node
-        insert_at = select_at.end() + len(re.match(r"\s*(DISTINCT|REDUCED)?", masked[select_at.end():], re.IGNORECASE).group(0))
+        modifier = re.match(r"\s*(DISTINCT|REDUCED)?", masked[select_at.end():], re.IGNORECASE)
+        insert_at = select_at.end() + len(modifier.group(0))
         text = text[:insert_at] + " ?this " + text[insert_at:]
         masked = _masked(text)
     body = masked[masked.find("{"):]
@@ -1430,7 +1436,8 @@ class Engine:
 
     def validate(self, store: ox.Store, *, fallback: bool = True) -> ShaclReport:
         if self.model.fatal:
-            raise InputError(self.sg.source or "shapes", "malformed shapes: " + "; ".join(sorted(set(self.model.fatal))))
+            raise InputError(self.sg.source or "shapes",
+                             "malformed shapes: " + "; ".join(sorted(set(self.model.fatal))))
         self.model.check_recursion()
         self._store, self._messages = store, None
         with _quiet_rdflib():
@@ -1490,7 +1497,8 @@ class Engine:
         shape = check.shape
         if check.per_focus is not None:
             focus = check.per_focus
-            focus_nodes = [row["this"] for row in self._rows(store, f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} }}")]
+            focus_nodes = [row["this"]
+                           for row in self._rows(store, f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} }}")]
             rows = [(f, row) for f in focus_nodes
                     for row in self._rows(store, check.sparql, {ox.Variable("this"): f})]
         else:
@@ -1731,7 +1739,12 @@ class GenericMessages:
     def message(self, shape: Shape, component: str, focus: Term, value: Term | None) -> str | None:
         name = component.removeprefix(SH).removesuffix("ConstraintComponent")
         sg = self.model.sg
-        params = lambda p: sg.objects(shape.node, SH + p)
+        def params(p: str) -> list[Term]:
+            return sg.objects(shape.node, SH + p)
+
+        def has_values() -> list[str]:
+            return [self.s(v) for v in params("hasValue")]
+
         path = self.s(shape.path.node) if shape.path is not None else None
         on = f"{self.d(focus)}->{path}" if path else self.d(focus)
 
@@ -1758,16 +1771,16 @@ class GenericMessages:
             "MaxInclusive": lambda: listed("maxInclusive", "Value is not <= in ({})", "Value is not <= {}"),
             "MinLength": lambda: f"String length not >= {self.d(params('minLength')[0])}",
             "MaxLength": lambda: f"String length not <= {self.d(params('maxLength')[0])}",
-            "Pattern": lambda: (f"Value does not match pattern '{params('pattern')[0].value}'" if len(params('pattern')) < 2
+            "Pattern": lambda: (f"Value does not match pattern '{params('pattern')[0].value}'"
+                                if len(params('pattern')) < 2
                                 else "Value does not match every pattern in ('{}')".format(
                                     "', '".join(p.value for p in params('pattern')))),
             "LanguageIn": lambda: f"String language is not in {self.s(params('languageIn')[0])}",
             "UniqueLang": lambda: "More than one String shares the same Language",
             "In": lambda: "Value {} not in list {}".format(
                 self.d(value), [self.s(m) for m in sg.items(params("in")[0]) or []]),
-            "HasValue": lambda: (f"Node {on} does not contain a value in the set: {[self.s(v) for v in params('hasValue')]}"
-                                 if path else
-                                 f"Node {on} value is not a in the set of values: {[self.s(v) for v in params('hasValue')]}"),
+            "HasValue": lambda: (f"Node {on} does not contain a value in the set: {has_values()}" if path else
+                                 f"Node {on} value is not a in the set of values: {has_values()}"),
             "Node": lambda: ((f"Value does not conform to Shape {self.s(params('node')[0])}" if len(params("node")) < 2
                               else "Value must conform to every Shape in ('{}')".format(
                                   "', '".join(self.s(n) for n in params("node"))))
@@ -1782,7 +1795,8 @@ class GenericMessages:
             "Equals": lambda: f"Value of {self.d(focus)}->{self._pair('equals', shape)} != {self.d(value)}",
             "Disjoint": lambda: f"Value of {self.d(focus)}->{self._pair('disjoint', shape)} == {self.d(value)}",
             "LessThan": lambda: f"Value of {self.d(focus)}->{self._pair('lessThan', shape)} <= {self.d(value)}",
-            "LessThanOrEquals": lambda: f"Value of {self.d(focus)}->{self._pair('lessThanOrEquals', shape)} < {self.d(value)}",
+            "LessThanOrEquals": lambda: (f"Value of {self.d(focus)}->{self._pair('lessThanOrEquals', shape)} "
+                                         f"< {self.d(value)}"),
             "QualifiedMinCount": lambda: self._qualified(shape),
             "QualifiedMaxCount": lambda: self._qualified(shape),
             "Closed": lambda: f"Node {self.d(focus)} is closed. It cannot have value: {self.d(value)}",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import InputError, UsageError
-from ..kg.load import KnowledgeGraph
+from ..kg.load import KnowledgeGraph, graph_iri, term_value
 from ..kg.resources import KGFiles, default_files
 from .catalogue import Query, catalogue, run_select
 from .shacl import (
@@ -24,6 +25,9 @@ from .shacl import (
     refuse_recursion,
     results_from_report,
 )
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 ENGINES = ("sparql", "pyshacl")
@@ -75,7 +79,7 @@ def load_shapes(path: Path) -> ShapesGraph:
     return ShapesGraph.from_file(path)
 
 
-def load_shapes_rdflib(path: Path):
+def load_shapes_rdflib(path: Path) -> Graph:
     """The shapes file as rdflib parses it, for pyshacl."""
     from rdflib import Graph
 
@@ -107,14 +111,15 @@ def _pyshacl(kg: KnowledgeGraph, shapes_path: Path) -> tuple[list[ShaclResult], 
 
 
 def _label(kg: KnowledgeGraph, iri: str) -> str:
-    labels = sorted(q.object.value for q in kg.store.quads_for_pattern(ox.NamedNode(iri), RDFS_LABEL, None, None))
+    labels = sorted(term_value(q.object)
+                    for q in kg.store.quads_for_pattern(ox.NamedNode(iri), RDFS_LABEL, None, None))
     return labels[0] if labels else ""
 
 
 def _files_of(kg: KnowledgeGraph, iri: str) -> tuple[str, ...]:
     """The data (or ontology) files in which a node is described."""
     node = ox.NamedNode(iri)
-    graphs = {q.graph_name.value for q in kg.store.quads_for_pattern(node, None, None, None)}
+    graphs = {graph_iri(q) for q in kg.store.quads_for_pattern(node, None, None, None)}
     files = {str(p) for g in graphs for p in kg.files_of_graph(g)}
     return tuple(sorted(files))
 
