@@ -16,6 +16,8 @@ EXAMPLE = "sezkg report --out sezkg-report && xdg-open sezkg-report/index.html"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("sezkg-report"), help="report folder (default: ./sezkg-report)")
+    parser.add_argument("--png", action="store_true",
+                        help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
     force_option(parser)
     data_option(parser)
 
@@ -24,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..views.report import build_report
     from ..views.text import validation_text
 
-    result = build_report(args.out, data=args.data, force=args.force,
+    result = build_report(args.out, data=args.data, force=args.force, png=args.png,
                           progress=lambda line: print(line, file=sys.stderr, flush=True))
     if not result.validation.conforms:
         print(validation_text(result.validation), file=sys.stderr)

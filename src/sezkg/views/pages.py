@@ -1,27 +1,48 @@
-"""The report's front page: zones, overlaps, findings, conflicting claims, key indicators with
-charts, validation. Every table comes from a catalogue query or the overlap report."""
+"""The report's front page. It answers first -- the zones in force today and who governs them,
+the overlaps with their evidence, what the audit found, where sources disagree, key figures --
+and then gives the detail each answer links to: every zone with its sourced facts, every
+overlap, every finding, conflicting claims, charts and all figures, completeness, validation,
+downloads. Every table comes from a catalogue query or the overlap report.
+"""
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections import defaultdict
-from pathlib import Path
+from dataclasses import dataclass
 
 from ..questions.catalogue import Query, run_select
 from ..questions.endpoint import Runner
 from ..questions.overlaps import OverlapReport
 from ..questions.validate import ValidationReport
-from .viz import KIND_LABELS, _pyplot, _save, page
+from . import ui
+from .charts import (
+    Bar,
+    amount_for_people,
+    bar_chart,
+    number_for_people,
+    period_for_people,
+    shared_words,
+    when_for_people,
+)
+from .chrome import Names, name, page
+from .viz import KIND_LABELS
 
 SEZ = "https://w3id.org/sezkg/ontology#"
 MEASURE = "https://w3id.org/sezkg/scheme/measure/"
-NAV = ('<nav aria-label="Report pages"><a href="index.html">Overview</a><a href="network.html">Overlap network</a>'
-       '<a href="matrix.html">Organisation × function matrix</a><a href="validation.txt">Validation report</a>'
-       '<a href="index.html#downloads">Downloads</a></nav>')
+NAV = '<nav aria-label="Report pages">' + "".join(f'<a href="{h}">{html.escape(t)}</a>' for h, t in ui.NAV_REPORT) + "</nav>"
+
+# What the report charts and which figures it puts on the first screen: an editorial choice of
+# measures. Titles, periods, labels and sources all come from the data.
+CHARTED_MEASURES = ("zone-count", "investment-per-budget-tenge", "infrastructure-completion-share",
+                    "infrastructure-operational-share", "net-internal-migration")
+KEY_MEASURES = ("business-investment", "infrastructure-investment", "employment", "projects-launched",
+                "unused-land-share")
 
 
-def _v(row: dict, name: str) -> str:
-    term = row.get(name)
+def _v(row: dict, key: str) -> str:
+    term = row.get(key)
     return term.value if term is not None else ""
 
 
@@ -30,27 +51,140 @@ def _e(text: str) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
-    """A data table; cells are already escaped HTML."""
+    """A data table in a box that scrolls on its own, so the page never does; cells are HTML."""
     head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
-    return f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<div class="scroll" tabindex="0" role="region" aria-label="{_e(caption or headers[0])} table">'
+            f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+@dataclass
+class Figure:
+    label: str
+    subject: str
+    measure: str
+    value: float
+    unit: str
+    bound: str
+    date: str
+    start: str
+    end: str
+    source: str
+
+    def when(self) -> str:
+        if self.date:
+            return when_for_people(self.date)
+        return period_for_people(self.start, self.end)
 
 
 class FrontPage:
-    def __init__(self, runner: Runner, queries: dict[str, Query], report: OverlapReport):
+    def __init__(self, runner: Runner, queries: dict[str, Query], report: OverlapReport, today: str):
         self.runner = runner
         self.queries = queries
         self.report = report
         self.label = report.label
+        self.today = today
+        self._figures: list[Figure] | None = None
 
-    def rows(self, name: str, **params: str):
-        return run_select(self.runner, self.queries[name], params or None)
+    def rows(self, query: str, **params: str):  # type: ignore[no-untyped-def]
+        return run_select(self.runner, self.queries[query], params or None)
+
+    def name(self, iri: str) -> str:
+        return name(iri, self.label(iri))
 
     def source(self, iri: str) -> str:
         return f'<a href="{_e(iri)}">{_e(self.label(iri))}</a>'
 
-    # -- sections ----------------------------------------------------------------------------
+    def figures(self) -> list[Figure]:
+        if self._figures is None:
+            self._figures = []
+            for r in self.rows("indicators"):
+                bound = _v(r, "bound")
+                self._figures.append(Figure(
+                    _v(r, "label"), _v(r, "subject"), _v(r, "measure"), float(_v(r, "value")),
+                    self.label(_v(r, "unit")), "" if not bound or bound.endswith("/exact") else self.label(bound),
+                    _v(r, "date"), _v(r, "start"), _v(r, "end"), _v(r, "source")))
+        return self._figures
+
+    # -- the first screen ------------------------------------------------------------------------
+
+    def at_a_glance(self) -> str:
+        cards = [self.zones_card(), self.governors_card(), self.overlaps_card(), self.findings_card(),
+                 self.disagreements_card(), self.figures_card()]
+        return f'<section aria-labelledby="glance"><h2 id="glance">{_e(ui.AT_A_GLANCE)}</h2><div class="cards">{"".join(cards)}</div></section>'
+
+    @staticmethod
+    def card(title: str, body: str, more: str) -> str:
+        return (f'<section class="card"><h3>{_e(title)}</h3>{body}'
+                f'<p><a href="{_e(more)}">{_e(ui.MORE)}<span class="visually-hidden">: {_e(title)}</span></a></p></section>')
+
+    def zones_card(self) -> str:
+        rows = self.rows("zones-in-force", date=self.today)
+        open_ended = sum(1 for r in rows if _v(r, "status") == "no end on record")
+        items = "".join(f"<li>{self.name(_v(r, 'zone'))}"
+                        + (f' <span class="muted">({_e(_v(r, "status"))})</span>' if _v(r, "status") != "active" else "")
+                        + "</li>" for r in sorted(rows, key=lambda r: self.label(_v(r, "zone"))))
+        note = f'<p class="muted">{_e(ui.ZONES_TODAY_NOTE.format(open=open_ended))}</p>' if open_ended else ""
+        return self.card(ui.ZONES_TODAY.format(date=when_for_people(self.today)),
+                         f'<p class="big">{len(rows)}</p><ul>{items}</ul>{note}', "#zones")
+
+    def governors_card(self) -> str:
+        functions: dict[str, set[str]] = defaultdict(set)
+        for r in self.rows("zone-governors", date=self.today):
+            if _v(r, "scope") == "national":
+                functions[_v(r, "holder")].add(_v(r, "function"))
+        items = "".join(
+            f"<li>{self.name(h)}: " + ", ".join(self.name(f) for f in sorted(fs, key=self.label)) + "</li>"
+            for h, fs in sorted(functions.items(), key=lambda x: (-len(x[1]), self.label(x[0]))))
+        return self.card(ui.GOVERNED_BY, f"<ul>{items}</ul>", "network.html")
+
+    def overlaps_card(self) -> str:
+        top = self.report.overlaps[:3]
+        items = "".join(f'<li><strong>{_e(KIND_LABELS[o.kind])}</strong>: {_e(o.summary)} '
+                        f'<span class="muted">({len(o.evidence)} pieces of evidence)</span></li>' for o in top)
+        return self.card(ui.OVERLAPS_HEAD, f"<p>{_e(ui.OVERLAPS_NOTE.format(n=len(self.report.overlaps)))}</p>"
+                         f"<ol>{items}</ol>", "#overlaps")
+
+    def audit_findings(self) -> dict[str, dict[str, str]]:
+        """Findings that an audit made, by audit: {audit: {finding: label}}."""
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        for query in ("findings-by-zone", "findings-by-organisation"):
+            for r in self.rows(query):
+                if _v(r, "audit"):
+                    found[_v(r, "audit")][_v(r, "finding")] = _v(r, "label")
+        return found
+
+    def findings_card(self) -> str:
+        parts = []
+        for audit, findings in sorted(self.audit_findings().items()):
+            items = "".join(f"<li>{name(f, label)}</li>" for f, label in sorted(findings.items(), key=lambda x: x[1]))
+            parts.append(f"<p>{self.name(audit)} ({len(findings)} findings):</p><ul>{items}</ul>")
+        return self.card(ui.FINDINGS_HEAD, "".join(parts), "#findings")
+
+    def disagreements_card(self) -> str:
+        rows = self.rows("conflicting-claims", kind="conflict")
+        items = "".join(
+            f"<li>{self.name(_v(r, 'subject'))}, {_e(self.label(_v(r, 'property')))}: "
+            f"{_e(_v(r, 'valueA'))} ({_e(self.label(_v(r, 'sourceA')))}) or {_e(_v(r, 'valueB'))} "
+            f"({_e(self.label(_v(r, 'sourceB')))})</li>" for r in rows)
+        return self.card(ui.DISAGREE_HEAD, f"<p>{_e(ui.DISAGREE_NOTE.format(n=len(rows)))}</p><ul>{items}</ul>",
+                         "#conflicts")
+
+    def figures_card(self) -> str:
+        parts = []
+        for slug in KEY_MEASURES:
+            figures = sorted((f for f in self.figures() if f.measure == MEASURE + slug and f.unit != "US dollar"),
+                             key=lambda f: (f.date or f.end or f.start or "0", f.value))
+            if not figures:
+                continue
+            lines = "".join(f"<li>{_e(amount_for_people(f.value, f.unit, f.bound))}"
+                            f' <span class="muted">({_e(f.when() or "no date")}; {_e(self.label(f.source))})</span></li>'
+                            for f in figures)
+            parts.append(f"<p>{self.name(MEASURE + slug)}</p><ul>{lines}</ul>")
+        return self.card(ui.FIGURES_HEAD, "".join(parts), "#indicators")
+
+    # -- the detail ------------------------------------------------------------------------------
 
     def zones(self) -> str:
         wanted = {SEZ + p: p for p in ("areaHectares", "establishedYear", "activeSinceYear",
@@ -60,21 +194,31 @@ class FrontPage:
             prop = _v(row, "property")
             if prop in wanted:
                 value = _v(row, "value")
-                shown = _e(self.label(value)) if value.startswith("https://") else _e(value)
+                if value.startswith("https://"):
+                    shown = self.name(value)
+                elif prop == SEZ + "areaHectares":
+                    shown = _e(number_for_people(float(value)))
+                else:
+                    shown = _e(value)
                 facts[_v(row, "subject")][wanted[prop]].append(
                     f'{shown} <sup><a href="{_e(_v(row, "source"))}" title="{_e(self.label(_v(row, "source")))}">'
                     f'[{_e(self.label(_v(row, "source")))}]</a></sup>')
         rows = []
+        seen = set()
         for zone in self.rows("zones"):
             iri = _v(zone, "zone")
+            if iri in seen:
+                continue
+            seen.add(iri)
             f = facts[iri]
             start = f["establishedYear"] + f["activeSinceYear"] + f["underDevelopmentSinceYear"]
-            rows.append([_e(_v(zone, "label")), _e(self.label(_v(zone, "type"))),
+            rows.append([self.name(iri), self.name(_v(zone, "type")),
                          ", ".join(sorted(set(f["prioritySector"]))), "<br>".join(f["locatedIn"]) or "—",
-                         "<br>".join(f["areaHectares"]), "<br>".join(start), "<br>".join(f["termEnd"]) or "—"])
-        return ("<h2 id=\"zones\">Zones</h2><p>Every value carries the source that states it; where two sources "
-                "disagree, both values are shown.</p>"
-                + _table(["Zone", "Type", "Priority sectors", "Region", "Area (ha)", "Since", "Until"], rows))
+                         "<br>".join(f["areaHectares"]) or "—", "<br>".join(start) or "—",
+                         "<br>".join(f["termEnd"]) or "—"])
+        return ('<h2 id="zones">Zones</h2><p>Every value carries the source that states it; where two sources '
+                'disagree, both values are shown. A dash is a fact no source gives.</p>'
+                + _table(["Zone", "Type", "Priority sectors", "Region", "Area (hectares)", "Since", "Until"], rows))
 
     def overlaps(self) -> str:
         items = []
@@ -83,89 +227,95 @@ class FrontPage:
                 f"<li>{_e(e.kind)}: {_e(e.label)}{(': ' + _e(e.detail)) if e.detail else ''} "
                 f"— {self.source(e.source)}</li>" for e in o.evidence)
             items.append(f'<li><strong>[{_e(KIND_LABELS[o.kind])}]</strong> {_e(o.summary)}<ul>{evidence}</ul></li>')
-        counts = defaultdict(int)
+        counts: dict[str, int] = defaultdict(int)
         for o in self.report.overlaps:
             counts[o.kind] += 1
         summary = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items())
-        pictures = (
-            '<figure><a href="network.html"><img src="network.png" width="900" alt="Overlap network: organisations '
-            '(circles), governance functions (squares) and zones (triangles); overlap edges join organisations whose '
-            'responsibilities overlap."></a><figcaption>The overlap network; open the <a href="network.html">'
-            'interactive network</a> to filter by zone, function and overlap kind and to see each node\'s sources '
-            '(<a href="network.svg">SVG</a>).</figcaption></figure>'
-            '<figure><a href="matrix.html"><img src="matrix.png" width="900" alt="Organisation by governance '
-            'function matrix; cells count the zones reached, ◆ marks an overlap."></a><figcaption>Organisation × '
-            'function matrix (<a href="matrix.html">table</a>, <a href="matrix.svg">SVG</a>).</figcaption></figure>')
         return (f'<h2 id="overlaps">Overlapping responsibilities</h2><p>{len(self.report.overlaps)} overlaps, '
-                f'strongest evidence first ({_e(summary)}).</p>{pictures}<ol class="overlaps">{"".join(items)}</ol>')
+                f'strongest evidence first ({_e(summary)}). The <a href="network.html">overlap network</a> draws them '
+                f'with the bodies, functions, zones and findings they join; the <a href="matrix.html">matrix</a> '
+                f'shows which body holds which function over how many zones.</p>'
+                f'<ol class="overlaps">{"".join(items)}</ol>')
 
     def findings(self) -> str:
-        def grouped(name: str, key: str) -> str:
+        def grouped(query: str, key: str) -> str:
             by: dict[str, dict[str, list[str]]] = defaultdict(dict)
-            for row in self.rows(name):
+            for row in self.rows(query):
                 by[_v(row, key)].setdefault(_v(row, "finding"), [
-                    _e(_v(row, "label")), _e(_v(row, "statement")), self.source(_v(row, "source"))])
+                    name(_v(row, "finding"), _v(row, "label")), _e(_v(row, "statement")), self.source(_v(row, "source"))])
             parts = []
             for thing in sorted(by, key=self.label):
                 rows = [cells for _, cells in sorted(by[thing].items())]
-                parts.append(f"<h4>{_e(self.label(thing))}</h4>" + _table(["Finding", "Statement", "Source"], rows))
+                parts.append(f"<h4>{self.name(thing)}</h4>" + _table(["Finding", "Statement", "Source"], rows))
             return "".join(parts)
-        return ('<h2 id="findings">Findings</h2><details open><summary><h3 style="display:inline">By zone</h3></summary>'
+        return ('<h2 id="findings">Findings</h2><details><summary><h3 style="display:inline">By zone</h3></summary>'
                 + grouped("findings-by-zone", "zone")
                 + '</details><details><summary><h3 style="display:inline">By organisation</h3></summary>'
                 + grouped("findings-by-organisation", "organisation") + "</details>")
 
     def conflicts(self) -> str:
-        rows = [[_e(self.label(_v(r, "subject"))), _e(_v(r, "property").rsplit("#", 1)[-1]),
+        rows = [[self.name(_v(r, "subject")), _e(self.label(_v(r, "property"))),
                  f'{_e(_v(r, "valueA"))} — {self.source(_v(r, "sourceA"))}',
-                 f'{_e(_v(r, "valueB"))} — {self.source(_v(r, "sourceB"))}'] for r in self.rows("conflicting-claims")]
-        return ('<h2 id="conflicts">Conflicting claims</h2><p>The same fact, two values, two sources: both are kept.</p>'
-                + _table(["Subject", "Property", "One source says", "Another says"], rows))
+                 f'{_e(_v(r, "valueB"))} — {self.source(_v(r, "sourceB"))}'] for r in self.rows("conflicting-claims",
+                                                                                              kind="conflict")]
+        return ('<h2 id="conflicts">Conflicting claims</h2><p>The same fact, two values, two sources, no way to tell '
+                'from the dates which is right: both are kept. (Changes over time, corrections and agreements are '
+                'in <code>sezkg query conflicting-claims</code>.)</p>'
+                + _table(["About", "Fact", "One source says", "Another says"], rows))
 
-    def indicators(self, out: Path) -> str:
+    def chart(self, slug: str, ident: str) -> str:
+        """One chart per measure and source: figures from one source are comparable."""
+        by_source: dict[str, list[Figure]] = defaultdict(list)
+        for f in self.figures():
+            if f.measure == MEASURE + slug:
+                by_source[f.source].append(f)
         charts = []
-        plt = _pyplot()
+        for n, (source, figures) in enumerate(sorted(by_source.items(), key=lambda x: -len(x[1]))):
+            if len(figures) < 2 and slug != "zone-count":
+                continue
+            figures.sort(key=lambda f: (f.date or f.start, -f.value))
+            subjects = {f.subject for f in figures}
+            if len(subjects) > 1:
+                labels = [self.label(f.subject) for f in figures]
+                heading = ""
+            else:
+                prefix, labels, suffix = shared_words([f.label for f in figures])
+                labels = [label or "total" for label in labels]
+                heading = " … ".join(x for x in (prefix, suffix) if x)
+            periods = sorted({f.when() for f in figures})
+            unit = figures[0].unit
+            title = f"{self.label(MEASURE + slug)} ({unit})"
+            caption = _e(heading + ". ") if heading else ""
+            caption += _e(ui.CHART_PERIOD.format(period="; ".join(periods)) if any(periods) else ui.CHART_NO_DATE)
+            caption += " " + ui.CHART_SOURCE.format(sources=self.source(source))
+            bars = [Bar(label, f.value, amount_for_people(f.value, "", f.bound)) for label, f in zip(labels, figures)]
+            charts.append(bar_chart(title, bars, caption, f"{ident}-{n}"))
+        return "".join(charts)
 
-        def bar_chart(name: str, title: str, rows: list[tuple[str, float]], xlabel: str, alt: str) -> None:
-            if not rows:
-                charts.append(f"<p>{_e(title)}: no figures in the data.</p>")
-                return
-            fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.32 * len(rows) + 1)))
-            labels = [r[0] for r in rows]
-            values = [r[1] for r in rows]
-            bars = ax.barh(labels, values, color="#4a78b5", edgecolor="#1b1b1b", hatch="//")
-            ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3, fontsize=8)
-            ax.invert_yaxis()
-            ax.set_xlabel(xlabel)
-            ax.set_title(title)
-            ax.axvline(0, color="#1b1b1b", linewidth=0.8)
-            _save(fig, out / "charts" / name)
-            plt.close(fig)
-            charts.append(f'<figure><img src="charts/{name}.png" alt="{_e(alt)}" width="750">'
-                          f'<figcaption>{_e(title)} (<a href="charts/{name}.svg">SVG</a>)</figcaption></figure>')
+    def zone_counts_chart(self) -> str:
+        figures = sorted((f for f in self.figures() if f.measure == MEASURE + "zone-count" and f.date),
+                         key=lambda f: f.date)
+        if not figures:
+            return ""
+        bars = [Bar(f"{when_for_people(f.date)} ({self.label(f.source).split(' (')[0].split(',')[0]})", f.value,
+                    number_for_people(f.value)) for f in figures]
+        sources = ", ".join(self.source(s) for s in dict.fromkeys(f.source for f in figures))
+        caption = (_e(f"Each bar is the count a source gave on that day ({when_for_people(figures[0].date)} – "
+                      f"{when_for_people(figures[-1].date)}); `sezkg query zone-counts` sets them beside the graph's own "
+                      "count. ") + ui.CHART_SOURCE.format(sources=sources))
+        return bar_chart(f"{self.label(MEASURE + 'zone-count')}, as officials and the press gave it", bars, caption,
+                         "chart-zone-count")
 
-        (out / "charts").mkdir(exist_ok=True)
-        infra = [(self.label(_v(r, "zone")), float(_v(r, "value")), _v(r, "measure")) for r in self.rows("infrastructure-completion")]
-        bar_chart("infrastructure", "Infrastructure completed or operational (per cent)",
-                  [(f"{z} ({'completed' if 'completion' in m else 'operational'})", v) for z, v, m in infra], "per cent",
-                  "; ".join(f"{z}: {v:g}%" for z, v, _ in infra))
-        invest = [(self.label(_v(r, "category")), float(_v(r, "value"))) for r in self.rows("investment-by-category") if "value" in r]
-        bar_chart("investment", "Investment per tenge of state budget, by investor category", invest, "tenge",
-                  "; ".join(f"{c}: {v:g} tenge" for c, v in invest))
-        migration = sorted(((self.label(_v(r, "subject")), float(_v(r, "value")))
-                            for r in self.rows("indicators", measure=MEASURE + "net-internal-migration")),
-                           key=lambda x: x[1], reverse=True)
-        bar_chart("migration", "Net internal migration, January 2023 – August 2024 (people)", migration, "people",
-                  "; ".join(f"{r}: {v:g}" for r, v in migration))
+    def indicators(self) -> str:
+        charts = [self.zone_counts_chart()] + [self.chart(slug, f"chart-{slug}") for slug in CHARTED_MEASURES
+                                               if slug != "zone-count"]
         rows = []
-        for r in self.rows("indicators"):
-            when = _v(r, "date") or "–".join(x for x in (_v(r, "start"), _v(r, "end")) if x)
-            bound = self.label(_v(r, "bound")) if _v(r, "bound") and not _v(r, "bound").endswith("/exact") else ""
-            rows.append([_e(_v(r, "label")), _e(f"{bound} {_v(r, 'value')}".strip()), _e(self.label(_v(r, "unit"))),
-                         _e(when), self.source(_v(r, "source"))])
-        return ('<h2 id="indicators">Key indicators</h2>' + "".join(charts)
+        for f in self.figures():
+            rows.append([_e(f.label), _e(amount_for_people(f.value, f.unit, f.bound)), _e(f.when() or "—"),
+                         self.source(f.source)])
+        return ('<h2 id="indicators">Figures</h2>' + "".join(charts)
                 + "<details><summary>Every figure in the graph</summary>"
-                + _table(["Figure", "Value", "Unit", "Date or period", "Source"], rows) + "</details>")
+                + _table(["Figure", "Value", "Date or period", "Source"], rows) + "</details>")
 
     def completeness(self) -> str:
         """What the graph knows of each zone, and from how many sources: the gaps in plain view."""
@@ -173,7 +323,7 @@ class FrontPage:
         columns = [c for c in rows.variables if c not in ("zone", "label")]
         body = []
         for r in rows:
-            cells = [_e(self.label(_v(r, "zone")))]
+            cells = [self.name(_v(r, "zone"))]
             for c in columns:
                 value = _v(r, c)
                 known = value not in ("0", "false", "")
@@ -201,8 +351,9 @@ class FrontPage:
 
 
 def front_page(runner: Runner, queries: dict[str, Query], report: OverlapReport, validation: ValidationReport,
-               out: Path, exports: list[str], extra: list[str], summary: str) -> str:
-    fp = FrontPage(runner, queries, report)
-    body = (f"<p>{_e(summary)}</p>" + fp.overlaps() + fp.zones() + fp.findings() + fp.conflicts()
-            + fp.indicators(out) + fp.completeness() + fp.validation(validation) + fp.downloads(exports, extra))
-    return page("sezkg: governance of Kazakhstan's special economic zones", body, NAV)
+               exports: list[str], extra: list[str], summary: str, names: Names | None = None,
+               data_date: str = "", today: str | None = None) -> str:
+    fp = FrontPage(runner, queries, report, today or datetime.date.today().isoformat())
+    body = (f"<p>{_e(summary)}</p>" + fp.at_a_glance() + fp.overlaps() + fp.zones() + fp.findings() + fp.conflicts()
+            + fp.indicators() + fp.completeness() + fp.validation(validation) + fp.downloads(exports, extra))
+    return page(ui.SITE_TITLE, body, NAV, data_date=data_date, names=names)

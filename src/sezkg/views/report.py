@@ -22,6 +22,7 @@ from ..publish.tables import build_tables, write_tables_into
 from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import find_overlaps
 from ..questions.validate import ValidationReport, validate
+from .chrome import names_in_other_languages, newest_source_date
 from .pages import NAV, front_page
 from .text import overlaps_text, rows_text, validation_json, validation_text
 from .viz import write_viz
@@ -42,6 +43,7 @@ def build_report(
     data: list[Path] | None = None,
     progress: Callable[[str], None] = lambda _: None,
     force: bool = False,
+    png: bool = False,
 ) -> ReportResult:
     files = files or default_files()
     out = Path(out).absolute()
@@ -67,8 +69,10 @@ def build_report(
 
     with building_folder(out, "report", force) as building:
         started = time.perf_counter()
-        viz = write_viz(kg, building, overlaps, nav=NAV)
-        progress(f"[4/{steps}] visualise: network, matrix, {len(viz.images)} images, "
+        names = names_in_other_languages(kg, queries)
+        data_date = newest_source_date(kg)
+        viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date)
+        progress(f"[4/{steps}] visualise: network, matrix and map pages, {len(viz.images)} images, "
                  f"{len(viz.graphs)} graph files ({time.perf_counter() - started:.2f} s)")
 
         started = time.perf_counter()
@@ -93,7 +97,8 @@ def build_report(
                  + sorted(p.name for p in viz.graphs))
         summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
                         f"{len(overlaps.overlaps)} overlapping responsibilities found.")
-        index = front_page(kg, queries, overlaps, report, building, export_names, extra, summary_line)
+        index = front_page(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
+                           data_date=data_date)
         (building / "index.html").write_text(index, encoding="utf-8")
         summary = {
             "quads": len(kg),
@@ -110,3 +115,4 @@ def build_report(
              f"({time.perf_counter() - started:.2f} s)")
     progress(f"open {out / 'index.html'}")
     return ReportResult(out, len(kg), len(kg.graph_names()), len(kg.files), report)
+

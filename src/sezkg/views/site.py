@@ -21,7 +21,9 @@ from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..publish.export import serialize
 from ..publish.jsonld import Compactor, load_context, to_jsonld
 from ..questions.catalogue import catalogue, run_select
-from .viz import page
+from .chrome import names_in_other_languages, newest_source_date, page
+from .query_page import QUERY_SCRIPTS, query_page_html
+from .viz import copy_assets
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -102,6 +104,8 @@ class SiteBuilder:
         self.pages = sorted(s for s in self.by_subject if site_path(s))
         self.page_set = {site_path(i) for i in self.pages}
         self.graph_set = set(kg.graph_names())
+        self.names = names_in_other_languages(kg, self.queries)
+        self.data_date = newest_source_date(kg)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, self.compactor.iri(iri))
@@ -119,7 +123,7 @@ class SiteBuilder:
 
     def link(self, from_path: str, iri: str) -> str:
         href = self.href(from_path, iri)
-        text = _e(self.label(iri))
+        text = f'<span data-iri="{_e(iri)}">{_e(self.label(iri))}</span>' if iri in self.labels else _e(self.label(iri))
         return f'<a href="{_e(href)}">{text}</a>' if href else f'<a href="{_e(iri)}">{text}</a>'
 
     def value_html(self, from_path: str, term) -> str:
@@ -166,7 +170,8 @@ class SiteBuilder:
         nav = f'<nav><a href="{_e(home)}">sezkg home</a></nav>'
         head_links = ('<link rel="alternate" type="text/turtle" href="index.ttl">'
                       '<link rel="alternate" type="application/ld+json" href="index.jsonld">')
-        return page(self.label(iri), body, nav).replace("</head>", head_links + "</head>", 1)
+        return page(self.label(iri), body, nav, names=self.names, data_date=self.data_date,
+                    head=head_links)
 
     def ontology_page(self) -> str:
         terms = sorted(s for s in self.by_subject if s.startswith(ONTOLOGY_IRI + "#"))
@@ -203,7 +208,8 @@ class SiteBuilder:
         body = (f'<p class="kind">{_e(ONTOLOGY_IRI)}</p><p>{one(ONTOLOGY_IRI, DCT + "description")}</p>'
                 f'<p>Version {one(ONTOLOGY_IRI, OWL + "versionInfo")}; licence {one(ONTOLOGY_IRI, DCT + "license")}.</p>'
                 + "".join(f"<h2>{name} ({len(items)})</h2>{''.join(items)}" for name, items in sections.items()))
-        return page("sezkg ontology", body, '<nav><a href="../index.html">sezkg home</a></nav>')
+        return page("sezkg ontology", body, '<nav><a href="../index.html">sezkg home</a></nav>', names=self.names,
+                    data_date=self.data_date)
 
     def void(self) -> bytes:
         """VoID and DCAT description, computed from the data by catalogue queries."""
@@ -263,11 +269,13 @@ class SiteBuilder:
             items = "".join(f"<li>{self.link('', i)}</li>" for i in sorted(groups[name], key=self.label))
             parts.append(f"<h2>{_e(name)} ({len(groups[name])})</h2><ul>{items}</ul>")
         dumps = "".join(f'<li><a href="dumps/{n}">{n}</a></li>' for n in sorted(DUMPS.values()))
-        body = (f"<p>{len(self.pages)} pages, one per thing in the knowledge graph, each with Turtle and JSON-LD "
+        body = (f'<p><a href="query/index.html">Ask the knowledge graph</a> (the query page; it needs '
+                f"<code>sezkg serve</code> to answer).</p>"
+                f"<p>{len(self.pages)} pages, one per thing in the knowledge graph, each with Turtle and JSON-LD "
                 f"alternates. <a href=\"ontology/index.html\">Ontology documentation</a>; "
                 f"<a href=\"void.ttl\">dataset description (VoID and DCAT)</a>.</p><h2>Dumps</h2><ul>{dumps}</ul>"
                 + "".join(parts))
-        return page("sezkg: linked data", body)
+        return page("sezkg: linked data", body, names=self.names, data_date=self.data_date)
 
     def build(self, out: Path, force: bool = False) -> int:
         """Write the whole site into a fresh folder swapped in at the end; returns the page count."""
@@ -288,6 +296,10 @@ class SiteBuilder:
             for fmt, name in DUMPS.items():
                 (building / "dumps" / name).write_bytes(serialize(self.kg, fmt))
             (building / "index.html").write_text(self.index_page(), encoding="utf-8")
+            (building / "query").mkdir()
+            (building / "query" / "index.html").write_text(
+                query_page_html(self.kg, names=self.names, data_date=self.data_date), encoding="utf-8")
+            copy_assets(building, tuple(p for p, _ in QUERY_SCRIPTS), ("query.js",))
             (building / ".htaccess").write_text(HTACCESS, encoding="utf-8")
             (building / "nginx.conf").write_text(NGINX, encoding="utf-8")
         return len(self.pages)

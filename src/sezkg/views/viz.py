@@ -24,6 +24,8 @@ from ..questions.endpoint import Runner
 from ..questions.kinds import KINDS
 from ..questions.kinds import kind as kind_named
 from ..questions.overlaps import OverlapReport, find_overlaps, overlap_graph
+from . import ui
+from .chrome import Names, names_in_other_languages, page
 from .text import compact_iri
 
 KIND_LABELS = {k.name: k.label for k in KINDS}
@@ -53,8 +55,9 @@ def _short(label: str) -> str:
 
 
 def network_data(runner: Runner, report: OverlapReport | None = None,
-                 queries: dict[str, Query] | None = None) -> dict:
-    """The network page's data: nodes with a layout, mandate links, overlap edges, facts."""
+                 queries: dict[str, Query] | None = None, names: Names | None = None) -> dict:
+    """The network page's data: nodes with a layout, their names in other languages and every
+    other name they go by (for search), mandate links, overlap edges, facts."""
     queries = queries or catalogue()
     report = report or find_overlaps(runner, queries=queries)
     label = report.label
@@ -90,6 +93,10 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
         [{"source": o, "target": f, "kind": "holds", "zones": sorted(z), "functions": [f]} for (o, f), z in sorted(holds.items())]
         + [{"source": o, "target": z, "kind": "reaches", "zones": [z], "functions": sorted(f)} for (o, z), f in sorted(reaches.items())]
     )
+    named = sorted({(f, o, ov.zones, tuple(ov.functions)) for ov in report.overlaps if ov.kind in NETWORK_KINDS
+                    for f in ov.findings for o in ov.organisations})
+    links += [{"source": f, "target": o, "kind": "names", "zones": list(z), "functions": list(fs)}
+              for f, o, z, fs in named]
 
     graph = nx.Graph()
     graph.add_nodes_from(sorted(kinds_of))
@@ -103,13 +110,20 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
     positions = _layout(graph)
 
     facts = _facts(runner, queries, set(kinds_of), report.labels)
+    other = names.other if names is not None else {}
+    known: dict[str, list[str]] = defaultdict(list)
+    for row in run_select(runner, queries["names"]):
+        if _v(row, "thing") in kinds_of:
+            known[_v(row, "thing")].append(_v(row, "name"))
     broader: dict[str, list[str]] = defaultdict(list)
     for row in run_select(runner, queries["function-hierarchy"]):
         broader[_v(row, "function")].append(_v(row, "broader"))
     return {
         "broader": {f: sorted(b) for f, b in sorted(broader.items()) if f in functions},
         "nodes": [{"id": n, "label": label(n), "short": _short(label(n)), "kind": kinds_of[n],
-                   "x": positions[n][0], "y": positions[n][1]} for n in sorted(kinds_of)],
+                   "x": positions[n][0], "y": positions[n][1],
+                   "names": {lang: found[n] for lang, found in sorted(other.items()) if n in found},
+                   "alt": sorted(set(known.get(n, ())) - {label(n)})} for n in sorted(kinds_of)],
         "links": links,
         "overlaps": overlaps,
         "facts": facts,
@@ -145,7 +159,7 @@ def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: d
         text = labels.get(value.value, compact_iri(value.value)) if value is not None and hasattr(value, "value") \
             and value.__class__.__name__ == "NamedNode" else _v(row, "value")
         facts[subject].append({
-            "property": labels.get(prop, compact_iri(prop)),
+            "property": ui.PROPERTY_WORDS.get(prop) or labels.get(prop, compact_iri(prop)),
             "value": text,
             "source": _v(row, "sourceLabel") or _v(row, "source"),
             "sourceIri": _v(row, "source"),
@@ -183,101 +197,104 @@ def synthetic_network_data(organisations: int, functions: int, zones: int, seed:
 
 # ---------------------------------------------------------------- pages
 
-CSS = """
-:root { --ink: #1b1b1b; --muted: #555; --line: #c8c8c8; }
-body { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0; }
-header, main, footer { padding: 0 1.5rem; }
-header { border-bottom: 1px solid var(--line); }
-nav a { margin-right: 1rem; }
-h1 { font-size: 1.6rem; margin: 1rem 0 0.4rem; }
-h2 { font-size: 1.25rem; }
-.layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(18rem, 1fr); gap: 1rem; }
-#network { width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
-.controls { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 0.6rem 0; }
+# The browser libraries each page needs, as vendored (views/assets/vendor/<name>/<file>), in load order.
+NETWORK_SCRIPTS = (("layout-base", "layout-base.js"), ("cose-base", "cose-base.js"),
+                   ("cytoscape", "cytoscape.min.js"), ("cytoscape-fcose", "cytoscape-fcose.js"))
+
+
+def copy_assets(out: Path, packages: tuple[str, ...], own: tuple[str, ...] = ()) -> None:
+    """Copy vendored packages (their files and licences) and our own scripts into out/assets/,
+    so the pages load them from beside themselves and work offline."""
+    import shutil
+
+    root = resources.files("sezkg").joinpath("views/assets")
+    for package in packages:
+        target = out / "assets" / "vendor" / package
+        target.mkdir(parents=True, exist_ok=True)
+        for item in root.joinpath("vendor", package).iterdir():
+            if item.is_file():
+                with resources.as_file(item) as path:
+                    shutil.copyfile(path, target / item.name)
+    for name in own:
+        (out / "assets").mkdir(parents=True, exist_ok=True)
+        with resources.as_file(root.joinpath(name)) as path:
+            shutil.copyfile(path, out / "assets" / name)
+
+
+def script_tags(scripts: tuple[tuple[str, str], ...], own: tuple[str, ...] = (), prefix: str = "") -> str:
+    return ("".join(f'<script src="{prefix}assets/vendor/{p}/{f}"></script>\n' for p, f in scripts)
+            + "".join(f'<script src="{prefix}assets/{f}"></script>\n' for f in own))
+
+
+NETWORK_CSS = """
+.net-layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(16rem, 1fr); gap: 1rem; }
+@media (max-width: 900px) { .net-layout { grid-template-columns: minmax(0, 1fr); } }
+#network { width: 100%; height: min(72vh, 680px); min-height: 320px; border: 1px solid var(--line); background: #fff; }
+.controls { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0.6rem 0; }
 .controls label { font-size: 0.95rem; }
-.link { stroke: #9a9a9a; stroke-width: 0.8; opacity: 0.55; }
-.link-reaches { stroke-dasharray: 2 3; }
-.overlap { stroke-linecap: round; opacity: 0.85; }
-.node-finding { fill: #f4a6a0; }
-.node { stroke: #1b1b1b; stroke-width: 1.2; cursor: pointer; }
-.node-organisation { fill: #f2c14e; }
-.node-function { fill: #7fb3d5; }
-.node-zone { fill: #8fce8f; }
-.node.selected { stroke-width: 3.5; }
-.label { pointer-events: none; font-size: 12px; fill: #1b1b1b; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.label-function { font-style: italic; }
-#details table, table.data { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
-#details th, #details td, table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
-.legend { font-size: 0.92rem; }
+.controls select { max-width: 14rem; }
+#status { color: var(--muted); font-size: 0.9rem; }
+.legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; list-style: none; padding: 0; font-size: 0.92rem; }
 .legend svg { vertical-align: middle; }
-img { max-width: 100%; height: auto; }
-.kind { color: var(--muted); font-size: 0.85rem; word-break: break-all; }
-table.matrix { border-collapse: collapse; font-size: 0.85rem; }
-table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 0.2rem 0.35rem; text-align: center; }
-table.matrix th.org { text-align: left; white-space: nowrap; }
-table.matrix th.fn { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
-td.overlap-cell { outline: 3px solid #b3261e; outline-offset: -3px; font-weight: bold; }
-.gap { color: #b3261e; font-weight: bold; }
-.known { color: var(--ink); }
+#node-list { columns: 18rem; font-size: 0.9rem; }
+#node-list button { background: none; border: 0; color: var(--accent); text-decoration: underline; cursor: pointer;
+                    text-align: left; padding: 0.1rem 0; }
 """
 
 
-def _legend() -> str:
-    def line(k) -> str:
+def _legend(kinds: list[str]) -> str:
+    def line(k) -> str:  # type: ignore[no-untyped-def]
+        dash = f' stroke-dasharray="{k.dash}"' if k.dash else ""
         return (f'<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" '
-                f'class="overlap overlap-{k.name}" stroke-width="4"/></svg> {html.escape(k.label)}</li>')
-    return (
-        '<ul class="legend">'
-        '<li><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" class="node node-organisation"/></svg> circle: organisation</li>'
-        '<li><svg width="18" height="18" aria-hidden="true"><rect x="3" y="3" width="12" height="12" class="node node-function"/></svg> square: governance function</li>'
-        '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 15 L 1 15 Z" class="node node-zone"/></svg> triangle: zone</li>'
-        '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 9 L 9 17 L 1 9 Z" class="node node-finding"/></svg> diamond: finding</li>'
-        '<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" class="link"/></svg> thin grey: holds a function / reaches a zone</li>'
-        + "".join(line(k) for k in KINDS if k.drawn)
-        + "</ul>"
-    )
+                f'stroke="{k.colour}" stroke-width="4"{dash}/></svg> {html.escape(k.label)}</li>')
+    shapes = (
+        '<li><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="7" fill="#f2c14e" stroke="#1b1b1b"/></svg> organisation</li>'
+        '<li><svg width="18" height="18" aria-hidden="true"><rect x="3" y="3" width="12" height="12" rx="2" fill="#7fb3d5" stroke="#1b1b1b"/></svg> governance function</li>'
+        '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 15 L 1 15 Z" fill="#8fce8f" stroke="#1b1b1b"/></svg> zone</li>'
+        '<li><svg width="18" height="18" aria-hidden="true"><path d="M 9 1 L 17 9 L 9 17 L 1 9 Z" fill="#f4a6a0" stroke="#1b1b1b"/></svg> finding</li>'
+        '<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" stroke="#9a9a9a"/></svg> holds a function</li>'
+        '<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" stroke="#9a9a9a" stroke-dasharray="2 3"/></svg> reaches a zone</li>'
+        '<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" stroke="#d98a84" stroke-width="2"/></svg> a finding names it</li>')
+    return '<ul class="legend" aria-label="Legend">' + shapes + "".join(line(kind_named(k)) for k in kinds) + "</ul>"
 
 
-def _kind_css() -> str:
-    return "".join(f".overlap-{k.name} {{ stroke: {k.colour};{f' stroke-dasharray: {k.dash};' if k.dash else ''} }}\n"
-                   for k in KINDS)
-
-
-def page(title: str, body: str, nav: str = "") -> str:
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}{_kind_css()}</style>\n</head>\n<body>\n"
-        f"<header><h1>{html.escape(title)}</h1>{nav}</header>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
-
-
-def network_html(data: dict, title: str = "sezkg: overlap network", nav: str = "") -> str:
+def network_html(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
+                 data_date: str = "", prefix: str = "") -> str:
+    """The network page; its scripts are loaded from `prefix`assets/ (see copy_assets)."""
     kinds = "".join(
         f'<label><input type="checkbox" name="kind" value="{k}" checked> {html.escape(KIND_LABELS[k])}</label>'
-        for k in data["kinds"]
-    )
+        for k in data["kinds"])
+    data = {**data, "words": NODE_WORDS,
+            "kindStyles": [{"name": k.name, "colour": k.colour, "dash": k.dash} for k in KINDS if k.name in data["kinds"]]}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    script = resources.files("sezkg").joinpath("views/assets/network.js").read_text(encoding="utf-8")
+    e = html.escape
     body = f"""
-<p>Organisations, the governance functions they hold and the zones their mandates reach; overlap
-edges join organisations whose responsibilities overlap. Click (or focus and press Enter) a
-node to see its facts and the source of each.</p>
+<p>{e(ui.NETWORK_INTRO)}</p>
 <div class="controls">
-  <label>Zone <select id="zone-filter"><option value="">all zones</option></select></label>
-  <label>Function <select id="function-filter"><option value="">all functions</option></select></label>
-  {kinds}
+  <label>{e(ui.SEARCH)} <input id="search" type="search" list="names" autocomplete="off"></label>
+  <datalist id="names"></datalist><span id="search-status" role="status"></span>
+  <label>{e(ui.ZONE_FILTER)} <select id="zone-filter"><option value="">{e(ui.ALL_ZONES)}</option></select></label>
+  <label>{e(ui.FUNCTION_FILTER)} <select id="function-filter"><option value="">{e(ui.ALL_FUNCTIONS)}</option></select></label>
+  <span><button type="button" id="zoom-in" aria-label="Zoom in">+</button>
+  <button type="button" id="zoom-out" aria-label="Zoom out">−</button> <button type="button" id="fit">{e(ui.FIT)}</button></span>
 </div>
-<p id="status" role="status"></p>
-<div class="layout">
-  <svg id="network" viewBox="0 0 1000 700" role="img" aria-label="Overlap network"></svg>
-  <aside id="details"><h2>Details</h2><p>Select a node.</p></aside>
+<div class="controls"><span>Overlap kinds:</span>{kinds}<span id="status" role="status"></span></div>
+<div class="net-layout">
+  <div id="network" role="img" aria-label="Overlap network; the list below the legend reaches every node by keyboard"></div>
+  <aside id="details" aria-live="polite"><h2>{e(ui.DETAILS)}</h2><p>{e(ui.SELECT_A_NODE)}</p></aside>
 </div>
-{_legend()}
+{_legend(data["kinds"])}
+<details><summary>Every node, for keyboard and screen-reader users</summary><ul id="node-list"></ul></details>
 <script type="application/json" id="sezkg-data">{payload}</script>
-<script>{script}</script>
 """
-    return page(title, body, nav)
+    scripts = script_tags(NETWORK_SCRIPTS, ("network.js",), prefix)
+    extra = '<script>document.addEventListener("sezkg:lang", function () {});</script>\n' if names else ""
+    return page(title, body, nav, names=names, data_date=data_date, head=f"<style>{NETWORK_CSS}</style>",
+                scripts=extra + scripts)
+
+
+NODE_WORDS = {"organisation": "organisation", "function": "governance function", "zone": "special economic zone",
+              "finding": "audit or brief finding"}
 
 
 def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dict], dict, set]:
@@ -300,7 +317,7 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
     return orgs, fns, counts, marked
 
 
-def matrix_html(data: dict, report: OverlapReport, nav: str = "") -> str:
+def matrix_html(data: dict, report: OverlapReport, nav: str = "", data_date: str = "") -> str:
     orgs, fns, counts, marked = matrix_data(data, report)
     top = max(counts.values(), default=1)
     head = "".join(f'<th class="fn" scope="col">{html.escape(f["label"])}</th>' for f in fns)
@@ -320,10 +337,20 @@ def matrix_html(data: dict, report: OverlapReport, nav: str = "") -> str:
 <p>Each cell counts the zones over which an organisation holds a governance function. A cell
 marked ◆ (and outlined) is part of an overlap: another organisation holds the same function
 (or a broader one) over the same zone, or a finding says the function was not performed.</p>
-<table class="matrix"><thead><tr><th scope="col">Organisation</th>{head}</tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
+<div class="scroll" tabindex="0" role="region" aria-label="Matrix"><table class="matrix"><thead><tr>
+<th scope="col">Organisation</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
 """
-    return page("sezkg: organisation × function matrix", body, nav)
+    return page("sezkg: organisation × function matrix", body, nav, data_date=data_date,
+                head=f"<style>{MATRIX_CSS}</style>")
+
+
+MATRIX_CSS = """
+table.matrix { border-collapse: collapse; font-size: 0.85rem; }
+table.matrix th, table.matrix td { border: 1px solid var(--line); padding: 0.2rem 0.35rem; text-align: center; }
+table.matrix th.org { text-align: left; min-width: 12rem; }
+table.matrix th.fn { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+td.overlap-cell { outline: 3px solid #a1221b; outline-offset: -3px; font-weight: bold; }
+"""
 
 
 # ---------------------------------------------------------------- static images and graph files
@@ -441,15 +468,26 @@ def graph_files(report: OverlapReport, stem: Path) -> list[Path]:
     return paths
 
 
-def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, nav: str = "") -> VizFiles:
+def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, nav: str = "", png: bool = False,
+              names: Names | None = None, data_date: str = "") -> VizFiles:
+    """The network, matrix and map pages with their scripts, the graph files, and with `png`
+    also PNG and SVG pictures of the network and the matrix (the one use of matplotlib)."""
+    from .maps import map_html
+
     out.mkdir(parents=True, exist_ok=True)
     queries = catalogue()
     report = report or find_overlaps(runner, queries=queries)
-    data = network_data(runner, report, queries)
+    if names is None:
+        names = names_in_other_languages(runner, queries)
+    data = network_data(runner, report, queries, names)
+    copy_assets(out, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js", "map.js"))
     net = out / "network.html"
-    write_atomic(net, network_html(data, nav=nav).encode("utf-8"))
+    write_atomic(net, network_html(data, nav=nav, names=names, data_date=data_date).encode("utf-8"))
     mat = out / "matrix.html"
-    write_atomic(mat, matrix_html(data, report, nav=nav).encode("utf-8"))
-    images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix"))
+    write_atomic(mat, matrix_html(data, report, nav=nav, data_date=data_date).encode("utf-8"))
+    copy_assets(out, ("kazakhstan-regions",))
+    write_atomic(out / "map.html", map_html(runner, queries, report.labels, nav=nav, names=names,
+                                            data_date=data_date).encode("utf-8"))
+    images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix")) if png else ()
     graphs = tuple(graph_files(report, out / "overlaps"))
     return VizFiles(net, mat, images, graphs)

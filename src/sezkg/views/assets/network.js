@@ -1,177 +1,243 @@
-// sezkg overlap network: draws the embedded data as SVG, filters it, shows a node's facts.
-// No external code: this file is inlined into the page so that it works offline.
+// sezkg overlap network on cytoscape.js (vendored): layout by fcose, pan and zoom, search by
+// name in any language, filters that follow the function hierarchy, a details panel in plain
+// words. Labels never overlap: a label that would cover another is hidden until the node is
+// selected or the view is zoomed in far enough to give it room.
 (function () {
   "use strict";
+  const t0 = performance.now();
   const data = JSON.parse(document.getElementById("sezkg-data").textContent);
-  const SVG = "http://www.w3.org/2000/svg";
-  const svg = document.getElementById("network");
-  const W = 1000, H = 700, PAD = 40;
+  const words = data.words || {};
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
-  const state = { zone: "", fn: "", kinds: new Set(data.kinds), selected: null };
-  const showLabels = data.nodes.length <= 200;
+  const broader = data.broader || {};
+  const status = document.getElementById("status");
+  const container = document.getElementById("network");
+  const state = { zone: "", fn: "", kinds: new Set(data.kinds), selected: null, lang: "en" };
 
-  function px(n) { return PAD + n.x * (W - 2 * PAD); }
-  function py(n) { return PAD + n.y * (H - 2 * PAD); }
-  function el(name, attrs, parent) {
-    const e = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-    if (parent) parent.appendChild(e);
-    return e;
+  // -- names in any language -------------------------------------------------------------------
+  function fold(text) {
+    return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[«»"'’‘“”\-–—_.,()]/g, " ").replace(/\s+/g, " ").trim();
   }
-
-  // Layers: links under overlap edges under nodes under labels.
-  const gLinks = el("g", { class: "links" }, svg);
-  const gOverlaps = el("g", { class: "overlaps" }, svg);
-  const gNodes = el("g", { class: "nodes" }, svg);
-  const gLabels = el("g", { class: "labels" }, svg);
-
-  const linkEls = data.links.map((l) => {
-    const a = byId.get(l.source), b = byId.get(l.target);
-    const line = el("line", { x1: px(a), y1: py(a), x2: px(b), y2: py(b), class: "link link-" + l.kind }, gLinks);
-    return { data: l, el: line };
-  });
-  const overlapEls = data.overlaps.map((o) => {
-    const a = byId.get(o.source), b = byId.get(o.target);
-    const line = el("line", {
-      x1: px(a), y1: py(a), x2: px(b), y2: py(b),
-      class: "overlap overlap-" + o.kind,
-      "stroke-width": Math.min(2 + o.weight, 9),
-    }, gOverlaps);
-    el("title", {}, line).textContent = o.summary;
-    return { data: o, el: line };
-  });
-  const nodeEls = data.nodes.map((n) => {
-    const x = px(n), y = py(n);
-    let shape;
-    if (n.kind === "function") {
-      shape = el("rect", { x: x - 6, y: y - 6, width: 12, height: 12 }, gNodes);
-    } else if (n.kind === "zone") {
-      shape = el("path", { d: `M ${x} ${y - 8} L ${x + 8} ${y + 6} L ${x - 8} ${y + 6} Z` }, gNodes);
-    } else if (n.kind === "finding") {
-      shape = el("path", { d: `M ${x} ${y - 8} L ${x + 8} ${y} L ${x} ${y + 8} L ${x - 8} ${y} Z` }, gNodes);
-    } else {
-      shape = el("circle", { cx: x, cy: y, r: 7 }, gNodes);
-    }
-    shape.setAttribute("class", "node node-" + n.kind);
-    shape.setAttribute("data-id", n.id);
-    shape.setAttribute("tabindex", "0");
-    shape.setAttribute("role", "button");
-    shape.setAttribute("aria-label", n.kind + ": " + n.label);
-    el("title", {}, shape).textContent = n.kind + ": " + n.label;
-    shape.addEventListener("click", () => select(n.id));
-    shape.addEventListener("keydown", (ev) => { if (ev.key === "Enter") select(n.id); });
-    let label = null;
-    if (showLabels) {
-      label = el("text", { x: x + 10, y: y + 4, class: "label label-" + n.kind }, gLabels);
-      label.textContent = n.short || n.label;
-    }
-    return { data: n, el: shape, label };
-  });
-
-  function visibleNodes() {
-    if (!state.zone && !state.fn) return null; // everything
-    const keep = new Set();
-    for (const l of data.links) {
-      const zoneOk = !state.zone || l.zones.includes(state.zone);
-      const fnOk = !state.fn || l.functions.includes(state.fn);
-      if (zoneOk && fnOk) {
-        keep.add(l.source);
-        if (l.kind === "holds" && (!state.fn || l.target === state.fn)) keep.add(l.target);
-        if (l.kind === "reaches" && (!state.zone || l.target === state.zone)) keep.add(l.target);
-      }
-    }
-    if (state.zone) keep.add(state.zone);
-    if (state.fn) keep.add(state.fn);
-    return keep;
+  function shown(n) {
+    const other = state.lang !== "en" && n.names && n.names[state.lang];
+    return other || n.label;
   }
+  function short(text) { return text.length <= 30 ? text : text.slice(0, 28) + "…"; }
 
-  function apply() {
-    const keep = visibleNodes();
-    const visible = (id) => keep === null || keep.has(id);
-    let shown = 0;
-    for (const n of nodeEls) {
-      const on = visible(n.data.id);
-      n.el.style.display = on ? "" : "none";
-      if (n.label) n.label.style.display = on ? "" : "none";
-      if (on) shown += 1;
-    }
-    for (const l of linkEls) {
-      l.el.style.display = visible(l.data.source) && visible(l.data.target) ? "" : "none";
-    }
-    let overlaps = 0;
-    for (const o of overlapEls) {
-      const d = o.data;
-      const on = state.kinds.has(d.kind) && visible(d.source) && visible(d.target)
-        && (!state.zone || d.zones.length === 0 || d.zones.includes(state.zone))
-        && (!state.fn || d.functions.length === 0 || d.functions.includes(state.fn));
-      o.el.style.display = on ? "" : "none";
-      if (on) overlaps += 1;
-    }
-    document.getElementById("status").textContent =
-      `Showing ${shown} of ${nodeEls.length} nodes and ${overlaps} of ${overlapEls.length} overlap edges.`;
-    svg.setAttribute("data-visible-nodes", String(shown));
-    svg.setAttribute("data-visible-overlaps", String(overlaps));
+  // -- the graph ---------------------------------------------------------------------------------
+  const kindShape = { organisation: "ellipse", function: "round-rectangle", zone: "triangle", finding: "diamond" };
+  const elements = [];
+  for (const n of data.nodes) {
+    elements.push({ group: "nodes", data: { id: n.id, kind: n.kind, label: short(n.short || n.label) },
+                    position: { x: n.x * 1600, y: n.y * 1100 }, classes: "n-" + n.kind });
   }
+  data.links.forEach((l, i) => elements.push({ group: "edges",
+    data: { id: "l" + i, source: l.source, target: l.target, kind: l.kind }, classes: "link" }));
+  data.overlaps.forEach((o, i) => elements.push({ group: "edges",
+    data: { id: "o" + i, source: o.source, target: o.target, kind: o.kind }, classes: "overlap ov-" + o.kind }));
 
-  function select(id) {
-    state.selected = id;
-    const n = byId.get(id);
-    for (const x of nodeEls) x.el.classList.toggle("selected", x.data.id === id);
-    const panel = document.getElementById("details");
-    panel.replaceChildren();
-    const h = document.createElement("h2");
-    h.textContent = n.label;
-    const kind = document.createElement("p");
-    kind.className = "kind";
-    kind.textContent = n.kind + " — " + n.id;
-    panel.append(h, kind);
-    const facts = data.facts[id] || [];
-    if (facts.length === 0) {
-      const p = document.createElement("p");
-      p.textContent = "No facts recorded about this node.";
-      panel.append(p);
-      return;
-    }
-    const table = document.createElement("table");
-    table.className = "facts";
-    const head = table.insertRow();
-    for (const t of ["Property", "Value", "Source"]) {
-      const th = document.createElement("th");
-      th.textContent = t;
-      head.append(th);
-    }
-    for (const f of facts) {
-      const row = table.insertRow();
-      row.insertCell().textContent = f.property;
-      row.insertCell().textContent = f.value;
-      const cell = row.insertCell();
-      const a = document.createElement("a");
-      a.href = f.url || f.sourceIri;
-      a.textContent = f.source;
-      a.rel = "noopener";
-      cell.append(a);
-    }
-    panel.append(table);
+  const style = [
+    { selector: "node", style: { "shape": (e) => kindShape[e.data("kind")] || "ellipse", "width": 18, "height": 18,
+      "background-color": "#f2c14e", "border-width": 1.2, "border-color": "#1b1b1b", "label": "data(label)",
+      "font-size": 12, "font-family": "system-ui, sans-serif", "color": "#1b1b1b", "text-valign": "bottom",
+      "text-margin-y": 3, "text-background-color": "#ffffff", "text-background-opacity": 0.85,
+      "text-background-padding": 1, "min-zoomed-font-size": 6 } },
+    { selector: "node.n-function", style: { "background-color": "#7fb3d5", "font-style": "italic" } },
+    { selector: "node.n-zone", style: { "background-color": "#8fce8f" } },
+    { selector: "node.n-finding", style: { "background-color": "#f4a6a0" } },
+    { selector: "node.nolabel", style: { "label": "" } },
+    { selector: "node.match", style: { "border-width": 4, "border-color": "#a1221b" } },
+    { selector: "node:selected", style: { "border-width": 4, "border-color": "#1f5fa8", "label": "data(label)",
+      "z-index": 10 } },
+    { selector: "edge.link", style: { "width": 0.8, "line-color": "#9a9a9a", "opacity": 0.55, "curve-style": "haystack" } },
+    { selector: "edge[kind = 'reaches']", style: { "line-style": "dotted" } },
+    { selector: "edge[kind = 'names']", style: { "line-color": "#d98a84", "width": 2, "opacity": 0.8 } },
+    { selector: "edge.overlap", style: { "width": 3, "opacity": 0.85, "curve-style": "bezier" } },
+  ];
+  for (const k of data.kindStyles || []) {
+    style.push({ selector: "edge.ov-" + k.name, style: Object.assign({ "line-color": k.colour },
+      k.dash ? { "line-style": "dashed", "line-dash-pattern": k.dash.split(" ").map(Number) } : {}) });
   }
+  style.push({ selector: ".hidden", style: { "display": "none" } });
 
-  function fillSelect(id, items) {
-    const sel = document.getElementById(id);
-    for (const item of items) {
-      const opt = document.createElement("option");
-      opt.value = item.id;
-      opt.textContent = item.label;
-      sel.append(opt);
-    }
-    return sel;
-  }
-  fillSelect("zone-filter", data.zones).addEventListener("change", (ev) => { state.zone = ev.target.value; apply(); });
-  fillSelect("function-filter", data.functions).addEventListener("change", (ev) => { state.fn = ev.target.value; apply(); });
-  for (const box of document.querySelectorAll("input[name=kind]")) {
-    box.addEventListener("change", () => {
-      if (box.checked) state.kinds.add(box.value); else state.kinds.delete(box.value);
-      apply();
+  const big = data.nodes.length > 400;
+  const cy = cytoscape({ container, elements, style, minZoom: 0.05, maxZoom: 6,
+    layout: { name: "preset" }, boxSelectionEnabled: false, textureOnViewport: big, hideEdgesOnViewport: big });
+
+  function runLayout() {
+    return new Promise((resolve) => {
+      if (big || typeof cytoscape("layout", "fcose") !== "function") { cy.fit(undefined, 30); resolve(); return; }
+      const layout = cy.layout({ name: "fcose", quality: "proof", randomize: false, animate: false,
+        nodeDimensionsIncludeLabels: true, nodeRepulsion: 6000, idealEdgeLength: 60, nodeSeparation: 60, gravity: 0.6,
+        packComponents: true, fit: true, padding: 30 });
+      layout.one("layoutstop", () => resolve());
+      layout.run();
     });
   }
-  apply();
-  document.body.setAttribute("data-ready", "true");
+
+  // -- labels that never overlap ---------------------------------------------------------------
+  function declutter() {
+    // Style changes inside cy.batch() wait for its end, so labels are all shown first, then
+    // measured, then the ones that would clash are hidden in one go.
+    const order = { zone: 0, organisation: 1, function: 2, finding: 3 };
+    const nodes = cy.nodes(":visible").sort((a, b) =>
+      (order[a.data("kind")] - order[b.data("kind")]) || (b.degree() - a.degree()));
+    cy.nodes(".nolabel").removeClass("nolabel");
+    const view = cy.extent();
+    const kept = [];
+    const hide = [];
+    nodes.forEach((n) => {
+      const box = n.boundingBox({ includeLabels: true, includeNodes: true, includeOverlays: false });
+      const inside = box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2;
+      const clash = kept.some((k) => box.x1 < k.x2 && box.x2 > k.x1 && box.y1 < k.y2 && box.y2 > k.y1);
+      if ((clash || !inside) && !n.selected()) hide.push(n); else kept.push(box);
+    });
+    cy.batch(() => hide.forEach((n) => n.addClass("nolabel")));
+    container.dataset.visibleLabels = String(kept.length);
+  }
+  let pending = null;
+  cy.on("viewport", () => { clearTimeout(pending); pending = setTimeout(declutter, 120); });
+
+  // -- filters that follow the function hierarchy ------------------------------------------------
+  function ancestors(f) { return broader[f] || [f]; }
+  function fnMatches(functions) {
+    if (!state.fn) return true;
+    return functions.some((f) => f === state.fn || ancestors(f).includes(state.fn) || ancestors(state.fn).includes(f));
+  }
+  function zoneMatches(zones, everyZone) { return !state.zone || everyZone || zones.includes(state.zone); }
+
+  function apply() {
+    const started = performance.now();
+    const keep = new Set();
+    let shownNodes = 0;
+    const filtering = state.zone || state.fn;
+    cy.batch(() => {
+      data.links.forEach((l, i) => {
+        const ok = !filtering || (zoneMatches(l.zones, false) && fnMatches(l.functions));
+        const e = cy.getElementById("l" + i);
+        if (ok) {
+          e.removeClass("hidden"); keep.add(l.source);
+          if (l.kind === "holds" && fnMatches([l.target])) keep.add(l.target);
+          if (l.kind === "reaches" && (!state.zone || l.target === state.zone)) keep.add(l.target);
+          if (l.kind === "names") keep.add(l.target);
+        } else e.addClass("hidden");
+      });
+      let overlaps = 0;
+      data.overlaps.forEach((o, i) => {
+        const ok = state.kinds.has(o.kind) && zoneMatches(o.zones, o.everyZone) && fnMatches(o.functions);
+        const e = cy.getElementById("o" + i);
+        if (ok) { e.removeClass("hidden"); keep.add(o.source); keep.add(o.target); overlaps += 1; } else e.addClass("hidden");
+      });
+      cy.nodes().forEach((n) => {
+        const ok = !filtering ? true : keep.has(n.id());
+        if (ok) { n.removeClass("hidden"); shownNodes += 1; } else n.addClass("hidden");
+      });
+      container.dataset.visibleOverlaps = String(overlaps);
+    });
+    const nodes = shownNodes;
+    container.dataset.visibleNodes = String(nodes);
+    status.textContent = `Showing ${nodes} of ${data.nodes.length} nodes and ${container.dataset.visibleOverlaps} of ${data.overlaps.length} overlap edges.`;
+    container.dataset.filterMs = (performance.now() - started).toFixed(1);
+    declutter();
+  }
+
+  // -- details in plain words --------------------------------------------------------------------
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+  function details(id) {
+    const n = byId.get(id);
+    const panel = document.getElementById("details");
+    const facts = (data.facts[id] || []);
+    const rows = facts.map((f) => `<tr><th scope="row">${escapeHtml(f.property)}</th><td>${escapeHtml(f.value)}</td>` +
+      `<td>${f.url ? `<a href="${escapeHtml(f.url)}">${escapeHtml(f.source)}</a>` : escapeHtml(f.source)}</td></tr>`).join("");
+    const overlaps = data.overlaps.filter((o) => o.source === id || o.target === id)
+      .map((o) => o.summary).filter((s, i, all) => all.indexOf(s) === i);
+    panel.innerHTML = `<h2>${escapeHtml(shown(n))}</h2><p class="muted">${escapeHtml(words[n.kind] || n.kind)}</p>` +
+      (overlaps.length ? `<h3>Overlaps</h3><ul>${overlaps.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ul>` : "") +
+      (rows ? `<h3>What the sources say</h3><div class="scroll"><table class="data"><thead><tr><th scope="col">Fact</th>` +
+              `<th scope="col">Value</th><th scope="col">Source</th></tr></thead><tbody>${rows}</tbody></table></div>`
+            : "<p>No facts recorded about it.</p>");
+  }
+  function select(id, zoom) {
+    const node = cy.getElementById(id);
+    if (!node || node.empty()) return;
+    cy.$(":selected").unselect();
+    node.select();
+    state.selected = id;
+    details(id);
+    if (zoom) cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 250 });
+  }
+  cy.on("tap", "node", (ev) => select(ev.target.id(), false));
+
+  // -- search -------------------------------------------------------------------------------------
+  const search = document.getElementById("search");
+  const list = document.getElementById("names");
+  const index = data.nodes.map((n) => ({ id: n.id, keys: [n.label, ...(n.alt || []), ...Object.values(n.names || {})].map(fold) }));
+  for (const n of data.nodes) {
+    for (const text of [n.label, ...Object.values(n.names || {})]) {
+      const o = document.createElement("option"); o.value = text; list.appendChild(o);
+    }
+  }
+  function find(text) {
+    const q = fold(text);
+    if (!q) return [];
+    const exact = index.filter((e) => e.keys.includes(q));
+    return exact.length ? exact : index.filter((e) => e.keys.some((k) => k.includes(q)));
+  }
+  search.addEventListener("input", () => {
+    const hits = new Set(find(search.value).map((e) => e.id));
+    cy.batch(() => cy.nodes().forEach((n) => (hits.has(n.id()) ? n.addClass("match") : n.removeClass("match"))));
+    document.getElementById("search-status").textContent = search.value ? `${hits.size} found` : "";
+    container.dataset.matches = String(hits.size);
+  });
+  search.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") { const hits = find(search.value); if (hits.length) select(hits[0].id, true); }
+  });
+
+  // -- controls -------------------------------------------------------------------------------------
+  const zoneSelect = document.getElementById("zone-filter");
+  const fnSelect = document.getElementById("function-filter");
+  for (const z of data.zones) { const o = document.createElement("option"); o.value = z.id; o.textContent = z.label; zoneSelect.appendChild(o); }
+  for (const f of data.functions) { const o = document.createElement("option"); o.value = f.id; o.textContent = f.label; fnSelect.appendChild(o); }
+  zoneSelect.addEventListener("change", () => { state.zone = zoneSelect.value; apply(); });
+  fnSelect.addEventListener("change", () => { state.fn = fnSelect.value; apply(); });
+  document.querySelectorAll("input[name=kind]").forEach((box) => box.addEventListener("change", () => {
+    if (box.checked) state.kinds.add(box.value); else state.kinds.delete(box.value);
+    apply();
+  }));
+  document.getElementById("zoom-in").addEventListener("click", () => cy.zoom({ level: cy.zoom() * 1.3, renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } }));
+  document.getElementById("zoom-out").addEventListener("click", () => cy.zoom({ level: cy.zoom() / 1.3, renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } }));
+  document.getElementById("fit").addEventListener("click", () => { cy.fit(cy.nodes(":visible"), 30); });
+
+  document.addEventListener("sezkg:lang", (ev) => {
+    state.lang = ev.detail.lang;
+    cy.batch(() => cy.nodes().forEach((n) => n.data("label", short(shown(byId.get(n.id()))))));
+    for (const o of zoneSelect.options) { const n = byId.get(o.value); if (n) o.textContent = shown(n); }
+    for (const o of fnSelect.options) { const n = byId.get(o.value); if (n) o.textContent = shown(n); }
+    if (state.selected) details(state.selected);
+    declutter();
+  });
+
+  // Keyboard access to nodes: a list of every node as buttons, for those who cannot point.
+  const keyList = document.getElementById("node-list");
+  if (keyList && data.nodes.length <= 400) {
+    for (const n of [...data.nodes].sort((a, b) => a.label.localeCompare(b.label))) {
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = `${n.label} (${words[n.kind] || n.kind})`; b.dataset.id = n.id;
+      b.addEventListener("click", () => select(n.id, true));
+      li.appendChild(b); keyList.appendChild(li);
+    }
+  }
+
+  runLayout().then(() => {
+    apply();
+    container.dataset.drawMs = (performance.now() - t0).toFixed(1);
+    document.body.dataset.ready = "true";
+    if (window.sezkgNames && window.sezkgNames.lang() !== "en") {
+      document.dispatchEvent(new CustomEvent("sezkg:lang", { detail: { lang: window.sezkgNames.lang() } }));
+    }
+  });
+  window.sezkgNetwork = { cy, select, apply, declutter };
 })();

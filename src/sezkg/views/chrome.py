@@ -1,0 +1,166 @@
+"""What every page shares: the HTML frame, the style sheet, the footer with the licence and a
+"cite this" line, and the language switch for the names of things.
+
+Names of things (zones, bodies, functions...) are written in English with their IRI in a
+`data-iri` attribute; the page carries the Russian and Kazakh names it has in a JSON block,
+and a small script swaps them in when the reader picks a language (kept in localStorage, and
+announced as a `sezkg:lang` event for pages that draw with JavaScript). Words of the pages
+themselves are English and live in `ui.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+
+from .. import __version__
+from . import ui
+
+LANGUAGES = (("en", "English"), ("ru", "Русский"), ("kk", "Қазақша"))
+
+CSS = """
+:root { --ink: #1b1b1b; --muted: #4d4d4d; --line: #c8c8c8; --accent: #1f5fa8; --soft: #f3f6fa; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0;
+       overflow-wrap: anywhere; }
+header, main, footer { padding: 0 1rem; max-width: 84rem; margin: 0 auto; }
+header { border-bottom: 1px solid var(--line); }
+header .bar { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: 0.5rem; }
+nav { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; padding: 0.25rem 0 0.6rem; }
+a { color: var(--accent); }
+h1 { font-size: 1.5rem; margin: 0.8rem 0 0.3rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; }
+footer { border-top: 1px solid var(--line); margin-top: 2.5rem; padding-top: 0.6rem; padding-bottom: 1.5rem;
+         color: var(--muted); font-size: 0.9rem; }
+.lang-switch { font-size: 0.95rem; }
+select, input, button { font: inherit; max-width: 100%; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.data { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 0.3rem 0.45rem; text-align: left;
+                               vertical-align: top; overflow-wrap: break-word; }
+table.data th { white-space: nowrap; }
+table.data caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 0.8rem 1rem; background: var(--soft); }
+.card h3 { margin: 0 0 0.4rem; font-size: 1.08rem; }
+.card .big { font-size: 1.6rem; font-weight: 700; }
+.card ul, .card ol { padding-left: 1.2rem; margin: 0.3rem 0; }
+.muted, .kind { color: var(--muted); font-size: 0.88rem; }
+figure { margin: 1rem 0; max-width: 100%; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: 0.9rem; }
+img { max-width: 100%; height: auto; }
+.gap { color: #a1221b; font-weight: bold; }
+.known { color: var(--ink); }
+details > summary { cursor: pointer; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+"""
+
+_SWITCH_SCRIPT = """
+(function () {
+  var block = document.getElementById('sezkg-names');
+  var names = block ? JSON.parse(block.textContent) : {};
+  var english = new Map();
+  function apply(lang) {
+    document.querySelectorAll('[data-iri]').forEach(function (el) {
+      if (!english.has(el)) english.set(el, el.textContent);
+      var iri = el.getAttribute('data-iri');
+      var other = names[lang] && names[lang][iri];
+      el.textContent = (lang !== 'en' && other) ? other : english.get(el);
+      if (lang !== 'en' && other) el.setAttribute('lang', lang); else el.removeAttribute('lang');
+    });
+    document.dispatchEvent(new CustomEvent('sezkg:lang', { detail: { lang: lang, names: names } }));
+  }
+  var select = document.getElementById('lang-switch');
+  var chosen = 'en';
+  try { chosen = localStorage.getItem('sezkg-lang') || 'en'; } catch (e) { chosen = 'en'; }
+  if (select) {
+    if (![].some.call(select.options, function (o) { return o.value === chosen; })) chosen = 'en';
+    select.value = chosen;
+    select.addEventListener('change', function () {
+      try { localStorage.setItem('sezkg-lang', select.value); } catch (e) { /* private mode */ }
+      apply(select.value);
+    });
+  }
+  window.sezkgNames = { names: names, lang: function () { return select ? select.value : 'en'; }, apply: apply };
+  if (chosen !== 'en') apply(chosen);
+})();
+"""
+
+
+@dataclass
+class Names:
+    """The names a page may show in other languages: {lang: {iri: name}}, only real ones."""
+
+    other: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def for_iris(self, iris: set[str]) -> dict[str, dict[str, str]]:
+        return {lang: {i: n for i, n in sorted(names.items()) if i in iris}
+                for lang, names in sorted(self.other.items())}
+
+
+def names_in_other_languages(runner, queries) -> Names:  # type: ignore[no-untyped-def]
+    """Russian and Kazakh names where a thing has one (not the English fallback)."""
+    from ..questions.overlaps import labels
+
+    english = labels(runner, queries, "en")
+    other = {}
+    for lang, _ in LANGUAGES[1:]:
+        found = labels(runner, queries, lang)
+        other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
+    return Names(other)
+
+
+def name(iri: str, label: str) -> str:
+    """A thing's name, switchable to another language on the page."""
+    return f'<span data-iri="{html.escape(iri, quote=True)}">{html.escape(label)}</span>'
+
+
+def cite_line(data_date: str = "") -> str:
+    dated = f", data as of {data_date}" if data_date else ""
+    return (f"sezkg {__version__}: a knowledge graph of the governance of Kazakhstan's special economic zones"
+            f"{dated}. https://w3id.org/sezkg")
+
+
+def footer(data_date: str = "") -> str:
+    return (f'<footer><p>{ui.LICENCE_HTML}</p><p>{html.escape(ui.CITE_AS)} '
+            f'<cite>{html.escape(cite_line(data_date))}</cite></p></footer>')
+
+
+def page(title: str, body: str, nav: str = "", *, data_date: str = "", names: Names | None = None,
+         head: str = "", scripts: str = "", main_class: str = "") -> str:
+    """A whole page. With `names`, the page gets the language switch and the names of the
+    `data-iri` elements it holds in the other languages."""
+    switch = ""
+    names_block = ""
+    if names is not None:
+        import re
+
+        iris = set(re.findall(r'data-iri="([^"]+)"', body))
+        present = {lang: found for lang, found in names.for_iris({html.unescape(i) for i in iris}).items() if found}
+        langs = [(code, label) for code, label in LANGUAGES if code == "en" or code in present]
+        if len(langs) > 1 or "sezkg:lang" in scripts:
+            options = "".join(f'<option value="{c}">{html.escape(label)}</option>' for c, label in langs)
+            switch = (f'<label class="lang-switch">{html.escape(ui.NAMES_IN)} '
+                      f'<select id="lang-switch">{options}</select></label>')
+            payload = json.dumps(present, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+            names_block = f'<script type="application/json" id="sezkg-names">{payload}</script>'
+    main_attr = f' class="{main_class}"' if main_class else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<link rel=\"icon\" href=\"data:,\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n{head}</head>\n<body>\n"
+        f"<header><div class=\"bar\"><h1>{html.escape(title)}</h1>{switch}</div>{nav}</header>\n"
+        f"<main{main_attr}>\n{body}\n</main>\n{footer(data_date)}\n{names_block}\n"
+        + (f"<script>{_SWITCH_SCRIPT}</script>\n" if switch else "")
+        + f"{scripts}</body>\n</html>\n"
+    )
+
+
+def newest_source_date(kg) -> str:  # type: ignore[no-untyped-def]
+    """The issue date of the newest source described in the graph: the date the data is as of."""
+    rows = kg.select("PREFIX sez: <https://w3id.org/sezkg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+                     "SELECT (MAX(STR(?d)) AS ?newest) WHERE { ?s a sez:Source ; dcterms:issued ?d }")
+    newest = rows[0].get("newest") if rows else None
+    return newest.value if newest is not None else ""
