@@ -140,3 +140,14 @@ def test_figures_on_a_topic():
     assert "export-share-of-production" in measures and "employment" not in measures
     proc = run_cli("query", "figures-by-topic", "--param", "topic=no such topic anywhere", "--format", "csv", check=0)
     assert proc.stdout.decode("utf-8").count("\n") == 1  # the header alone
+
+
+def test_readme_examples_with_russian_names_match_the_english():
+    english = run_cli("overlaps", "--zone", "Astana New City", "--format", "json", check=0).stdout
+    russian = run_cli("overlaps", "--zone", "Астана – новый город", "--format", "json", check=0).stdout
+    assert json.loads(english)["zone"] == json.loads(russian)["zone"] == "https://w3id.org/sezkg/id/zone/astana-new-city"
+    by_name = run_cli("query", "zone-governors", "--param", "zone=СЭЗ Сарыарка", "--param", "date=2024",
+                      "--format", "csv", check=0).stdout
+    by_slug = run_cli("query", "zone-governors", "--param", "zone=saryarka", "--param", "date=2024",
+                      "--format", "csv", check=0).stdout
+    assert by_name == by_slug and by_name.count(b"\n") > 5
