@@ -12,6 +12,8 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from ..questions.catalogue import Query, run_select
 from ..questions.endpoint import Runner
 from ..questions.overlaps import OverlapReport
@@ -194,7 +196,7 @@ class FrontPage:
             prop = _v(row, "property")
             if prop in wanted:
                 value = _v(row, "value")
-                if value.startswith("https://"):
+                if isinstance(row.get("value"), ox.NamedNode):
                     shown = self.name(value)
                 elif prop == SEZ + "areaHectares":
                     shown = _e(number_for_people(float(value)))

@@ -48,9 +48,8 @@ def _v(row: dict, name: str) -> str:
 
 
 def _short(label: str) -> str:
-    for long, short in (("Management company of the ", "MC "), ("Management company of ", "MC "),
-                        ("International Center for Boundary Cooperation", "ICBC"), (" SEZ", "")):
-        label = label.replace(long, short)
+    """A thing's label for a crowded picture, cut with an ellipsis past 34 characters (its other
+    names are not used: an alternative label is often a former name)."""
     return label if len(label) <= 34 else label[:32] + "…"
 
 

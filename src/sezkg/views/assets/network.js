@@ -68,7 +68,7 @@
     return new Promise((resolve) => {
       if (big || typeof cytoscape("layout", "fcose") !== "function") { cy.fit(undefined, 30); resolve(); return; }
       const layout = cy.layout({ name: "fcose", quality: "proof", randomize: false, animate: false,
-        nodeDimensionsIncludeLabels: true, nodeRepulsion: 6000, idealEdgeLength: 60, nodeSeparation: 60, gravity: 0.6,
+        nodeDimensionsIncludeLabels: true, nodeRepulsion: 45000, idealEdgeLength: 110, nodeSeparation: 80, gravity: 0.25,
         packComponents: true, fit: true, padding: 30 });
       layout.one("layoutstop", () => resolve());
       layout.run();
@@ -79,17 +79,20 @@
   function declutter() {
     // Style changes inside cy.batch() wait for its end, so labels are all shown first, then
     // measured, then the ones that would clash are hidden in one go.
-    const order = { zone: 0, organisation: 1, function: 2, finding: 3 };
+    const order = { organisation: 0, zone: 1, finding: 2, function: 3 };
     const nodes = cy.nodes(":visible").sort((a, b) =>
       (order[a.data("kind")] - order[b.data("kind")]) || (b.degree() - a.degree()));
     cy.nodes(".nolabel").removeClass("nolabel");
     const view = cy.extent();
+    const bodies = nodes.map((n) => ({ id: n.id(), box: n.boundingBox({ includeLabels: false, includeNodes: true }) }));
+    const hit = (a, b) => a.x1 < b.x2 && a.x2 > b.x1 && a.y1 < b.y2 && a.y2 > b.y1;
     const kept = [];
     const hide = [];
     nodes.forEach((n) => {
-      const box = n.boundingBox({ includeLabels: true, includeNodes: true, includeOverlays: false });
+      // A label is kept when it lies inside the view and covers no kept label and no node.
+      const box = n.boundingBox({ includeLabels: true, includeNodes: false, includeOverlays: false });
       const inside = box.x1 >= view.x1 && box.x2 <= view.x2 && box.y1 >= view.y1 && box.y2 <= view.y2;
-      const clash = kept.some((k) => box.x1 < k.x2 && box.x2 > k.x1 && box.y1 < k.y2 && box.y2 > k.y1);
+      const clash = kept.some((k) => hit(box, k)) || bodies.some((b) => b.id !== n.id() && hit(box, b.box));
       if ((clash || !inside) && !n.selected()) hide.push(n); else kept.push(box);
     });
     cy.batch(() => hide.forEach((n) => n.addClass("nolabel")));
