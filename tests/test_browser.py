@@ -164,7 +164,7 @@ def test_network_is_readable_searchable_and_filters_by_hierarchy(browser, report
     clash = page.evaluate("""() => {
         const cy = window.sezkgNetwork.cy; const view = cy.extent();
         const boxes = cy.nodes(':visible').filter(n => !n.hasClass('nolabel'))
-            .map(n => n.boundingBox({includeLabels: true, includeNodes: false}));
+            .map(n => n.boundingBox({includeLabels: true, includeNodes: false, includeOverlays: false}));
         let overlapping = 0, cut = 0;
         boxes.forEach((a, i) => {
             if (a.x1 < view.x1 || a.x2 > view.x2 || a.y1 < view.y1 || a.y2 > view.y2) cut += 1;
