@@ -22,7 +22,7 @@ from sezkg.views.viz import NETWORK_SCRIPTS, copy_assets, network_html, syntheti
 ARTIFACTS = TESTS.parent / "test-artifacts"
 AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
 PAGES = ["index.html", "network.html", "matrix.html", "map.html"]
-WIDTHS = (1280, 390)
+WIDTHS = (1280, 1024, 390)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
 ZONE = "https://w3id.org/sezkg/id/zone/"
@@ -360,4 +360,16 @@ def test_query_page_runs_your_own_query_and_refuses_updates(browser, served_site
     # Chromium logs the refused request itself; that one message is expected.
     visit.console = [c for c in visit.console if "status of 403" not in c]
     visit.check("query-own")
+    visit.close()
+
+
+@pytest.mark.parametrize("path", ["/id/zone/saryarka/", "/ontology/index.html", "/index.html"])
+def test_site_pages_carry_licence_citation_and_language_switch(browser, served_site, path):
+    visit = Visit(browser, served_site + path, 390)
+    visit.page.wait_for_load_state("load")
+    if path.startswith("/id/"):
+        visit.page.select_option("#lang-switch", "ru")
+        assert "Сарыарка" in visit.page.inner_text("h1") or "Сарыарка" in visit.page.inner_text("main")
+        visit.page.select_option("#lang-switch", "en")
+    visit.check("site-" + path.strip("/").replace("/", "-").replace(".html", ""))
     visit.close()

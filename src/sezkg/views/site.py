@@ -161,8 +161,9 @@ class SiteBuilder:
             f'<p>Type: {", ".join(self.link(path, t) for t in types) or "—"}. '
             f'Also as <a href="index.ttl" type="text/turtle">Turtle</a> and '
             f'<a href="index.jsonld" type="application/ld+json">JSON-LD</a> (with source graphs).</p>'
-            '<h2>Facts</h2><table class="data"><thead><tr><th scope="col">Property</th><th scope="col">Value</th>'
-            f'<th scope="col">Source</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            '<h2>Facts</h2><div class="scroll" tabindex="0" role="region" aria-label="Facts"><table class="data"><thead>'
+            '<tr><th scope="col">Property</th><th scope="col">Value</th>'
+            f'<th scope="col">Source</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
             + (f"<h2>Referred to by</h2><ul>{incoming_html}</ul>" if incoming_html else "")
             + graph_facts
         )
