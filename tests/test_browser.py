@@ -336,6 +336,9 @@ def test_query_page_runs_a_catalogue_question_by_name(browser, served_site, path
     saved = download.value.path()
     assert Path(saved).read_text(encoding="utf-8").splitlines()[0].startswith("zone,holder")
     if path == "/":
+        page.select_option("#lang-switch", "ru")  # result names switch language too
+        assert "Сарыарка" in page.inner_text("#answer")
+        page.select_option("#lang-switch", "en")
         visit.check("query")
     assert visit.console == [] and visit.remote == []
     visit.close()

@@ -129,16 +129,20 @@ def footer(data_date: str = "") -> str:
 
 
 def page(title: str, body: str, nav: str = "", *, data_date: str = "", names: Names | None = None,
-         head: str = "", scripts: str = "", main_class: str = "") -> str:
+         head: str = "", scripts: str = "", main_class: str = "", every_name: bool = False) -> str:
     """A whole page. With `names`, the page gets the language switch and the names of the
-    `data-iri` elements it holds in the other languages."""
+    `data-iri` elements it holds in the other languages (with `every_name`, all of them: for
+    pages whose scripts show things the HTML does not hold yet, such as query results)."""
     switch = ""
     names_block = ""
     if names is not None:
         import re
 
-        iris = set(re.findall(r'data-iri="([^"]+)"', body))
-        present = {lang: found for lang, found in names.for_iris({html.unescape(i) for i in iris}).items() if found}
+        if every_name:
+            present = {lang: dict(sorted(found.items())) for lang, found in sorted(names.other.items()) if found}
+        else:
+            iris = {html.unescape(i) for i in re.findall(r'data-iri="([^"]+)"', body)}
+            present = {lang: found for lang, found in names.for_iris(iris).items() if found}
         langs = [(code, label) for code, label in LANGUAGES if code == "en" or code in present]
         if len(langs) > 1 or "sezkg:lang" in scripts:
             options = "".join(f'<option value="{c}">{html.escape(label)}</option>' for c, label in langs)

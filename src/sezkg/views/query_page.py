@@ -107,4 +107,5 @@ def query_page_html(runner: Runner, names: Names | None = None, data_date: str =
     head = (f'<link rel="stylesheet" href="{prefix}assets/vendor/yasgui/yasgui.min.css">'
             f"<style>{QUERY_CSS}</style>")
     nav = f'<nav aria-label="Site"><a href="{e(home)}">sezkg home</a></nav>'
-    return page(ui.QUERY_TITLE, body, nav, names=names, data_date=data_date, head=head, scripts=scripts)
+    return page(ui.QUERY_TITLE, body, nav, names=names, data_date=data_date, head=head, scripts=scripts,
+                every_name=True)
