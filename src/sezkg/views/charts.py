@@ -116,7 +116,7 @@ def bar_chart(title: str, bars: list[Bar], caption: str, ident: str) -> str:
     zero = label_width + chart_width * (-low / span)
     parts = []
     y = 10
-    for bar, lines, h in zip(bars, wrapped, heights):
+    for bar, lines, h in zip(bars, wrapped, heights, strict=True):
         x0 = label_width + chart_width * ((min(bar.value, 0) - low) / span)
         w = max(1.0, chart_width * abs(bar.value) / span)
         text_y = y + h / 2 - 8 * (len(lines) - 1) + 4

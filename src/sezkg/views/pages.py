@@ -290,7 +290,7 @@ class FrontPage:
             caption = _e(heading + ". ") if heading else ""
             caption += _e(ui.CHART_PERIOD.format(period="; ".join(periods)) if any(periods) else ui.CHART_NO_DATE)
             caption += " " + ui.CHART_SOURCE.format(sources=self.source(source))
-            bars = [Bar(label, f.value, amount_for_people(f.value, "", f.bound)) for label, f in zip(labels, figures)]
+            bars = [Bar(label, f.value, amount_for_people(f.value, "", f.bound)) for label, f in zip(labels, figures, strict=True)]
             charts.append(bar_chart(title, bars, caption, f"{ident}-{n}"))
         return "".join(charts)
 

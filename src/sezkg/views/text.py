@@ -185,9 +185,9 @@ def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str,
         lines += ["| " + " | ".join(escape(c) for c in line) + " |" for line in cells]
         return "\n".join(lines) + "\n"
     widths = _fit(cells, variables, width or terminal_width())
-    lines = ["  ".join(_clip(v, w).ljust(w) for v, w in zip(variables, widths)).rstrip(),
+    lines = ["  ".join(_clip(v, w).ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_clip(c, w).ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
+    lines += ["  ".join(_clip(c, w).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

@@ -102,7 +102,7 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
     # Place nodes by mandates and by the overlaps themselves (a finding is a star to the bodies
     # it names, never a clique among them), so that findings and bodies known only from
     # findings sit beside what they concern instead of drifting off as separate components.
-    graph.add_edges_from((l["source"], l["target"]) for l in links)
+    graph.add_edges_from((link["source"], link["target"]) for link in links)
     graph.add_edges_from((o["source"], o["target"]) for o in overlaps)
     graph.add_edges_from((f, o) for ov in report.overlaps if ov.kind in NETWORK_KINDS
                          for f in ov.findings for o in ov.organisations)
