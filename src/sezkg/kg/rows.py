@@ -1,15 +1,123 @@
-"""Query results: rows of RDF terms, the same type from the embedded store and from endpoints."""
+"""Query results: rows of RDF terms, the same type from the embedded store and from endpoints.
+
+Every row is a `dict` from variable name to pyoxigraph term, holding the bound variables only.
+Rows from the embedded store are `SolutionRow`s: the dict is filled from pyoxigraph's solution
+the first time the row is touched, not when the query runs. Making a Python object of every
+term of every row was most of what a query cost through sezkg (up to 4x the query itself, at
+100k triples); most callers read a few columns of some rows, and a row nobody reads costs
+nothing beyond the solution pyoxigraph has already made.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
 import pyoxigraph as ox
 
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term]
+
+
+class SolutionRow(dict[str, Term]):
+    """A row of the embedded store: a dict, filled from a pyoxigraph solution on first use.
+
+    Every dict method fills the row first, so the row behaves as the plain dict of its bound
+    variables in every way Python code can reach (lookups, iteration, equality, `dict(row)`,
+    `**row`, json, copy and pickle, which give a plain dict). Only C code that reads a dict's
+    storage directly without calling its methods would see an unfilled row as empty.
+    """
+
+    __slots__ = ("_names", "_solution")
+
+    def __init__(self, names: Sequence[str] = (), solution: ox.QuerySolution | None = None):
+        # dict.__init__ is not called: the new dict is already empty, and a row per solution
+        # is the one cost every query pays.
+        self._names = names
+        self._solution = solution
+
+    def _fill(self) -> None:
+        solution = self._solution
+        if solution is not None:
+            # Fill before forgetting the solution: a second thread that reads the row meanwhile
+            # fills it again with the same terms rather than finding it empty.
+            dict.update(self, {n: v for n, v in zip(self._names, solution, strict=True) if v is not None})
+            self._solution = None
+
+    # The methods callers use most are written out, to spare them a second call.
+    def __getitem__(self, key: str) -> Term:
+        if self._solution is not None:
+            self._fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._solution is not None:
+            self._fill()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if self._solution is not None:
+            self._fill()
+        return dict.__contains__(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._solution is not None:
+            self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        if self._solution is not None:
+            self._fill()
+        return dict.__len__(self)
+
+    def __eq__(self, other: object) -> bool:
+        if self._solution is not None:
+            self._fill()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        if self._solution is not None:
+            self._fill()
+        return dict.__ne__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # a dict: unhashable
+
+    def __repr__(self) -> str:
+        self._fill()
+        return dict.__repr__(self)
+
+    def __reduce__(self) -> tuple[type[dict[str, Term]], tuple[dict[str, Term]]]:
+        """Copies and pickles are plain dicts: the solution is not picklable, the terms are."""
+        self._fill()
+        return dict, (dict(dict.items(self)),)
+
+
+def _filling(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def filled(self: SolutionRow, *args: Any, **kwargs: Any) -> Any:
+        self._fill()
+        return method(self, *args, **kwargs)
+
+    return filled
+
+
+# The rest of dict's methods, filling first, so that an edit never lands on an unfilled row.
+for _name in ("keys", "values", "items", "copy", "__reversed__", "__or__", "__ror__", "__ior__", "__setitem__",
+              "__delitem__", "setdefault", "pop", "popitem", "update", "clear"):
+    setattr(SolutionRow, _name, _filling(getattr(dict, _name)))
+del _name
 
 
 class Rows(list):
     """The rows of a SELECT, in order, with the projected variable names (unbound ones included)."""
 
-    def __init__(self, variables: list[str], rows: list[Row]):
+    def __init__(self, variables: Iterable[str], rows: Iterable[Row]):
         super().__init__(rows)
         self.variables = list(variables)
+
+    @classmethod
+    def from_solutions(cls, solutions: ox.QuerySolutions) -> Rows:
+        """The rows of a pyoxigraph SELECT, each kept as its solution until it is read."""
+        names = tuple(v.value for v in solutions.variables)
+        return cls(names, [SolutionRow(names, s) for s in solutions])

@@ -13,28 +13,51 @@ same data with any conforming parser (tests/test_roundtrip.py uses rdflib and py
 - IRIs are written with `\\u` escapes for the Unicode spaces that line-based readers split on;
 - RDF/XML is well-formed XML 1.0, or refused naming the triple it cannot hold (a predicate with
   no XML-name tail, an RDF/XML syntax name as predicate, a character XML 1.0 forbids).
+
+Output is streamed: `serialize_to` writes to a handle as it goes, one named graph (dataset
+formats) or one subject (graph formats) at a time, so memory grows with the largest graph or
+subject, not with the KG. The order is the one a global sort of every quad by its N-Triples
+text would give, so the bytes are those of sorting everything in memory (which `serialize` did
+before it streamed). Two things are only known at the end and are handled so:
+- Turtle and TriG declare only the prefixes they use, in a header: the body is written to a
+  spool (memory, then an unnamed file beside the output past SPOOL_BYTES) and follows the header;
+- RDF/XML declares the namespaces of every predicate up front: the distinct predicates are
+  read from the store with one query first.
+A refusal (blank node, RDF/XML limit) is raised at the same triple as before; `export` then
+leaves the target untouched, as the atomic writer drops its temporary file.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
 import re
+import shutil
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from ..errors import UsageError
-from ..kg.files import write_atomic
+from ..kg.files import atomic_writer, write_atomic
 from ..kg.load import KnowledgeGraph
 from ..kg.namespaces import PREFIXES
-from .jsonld import to_jsonld
+from .jsonld import Compactor, _nodes, load_context
+
+__all__ = ["FORMATS", "ExportFormat", "export", "export_format", "serialize", "serialize_to", "write_atomic"]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+CHUNK_CHARS = 1 << 20  # text gathered before one encode-and-write
+SPOOL_BYTES = 32 << 20  # a Turtle or TriG body kept in memory up to this, then in an unnamed file
+
+Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 @dataclass(frozen=True)
@@ -65,7 +88,110 @@ def export_format(name: str) -> ExportFormat:
         raise UsageError(f"unknown export format {name!r}; choose one of {', '.join(FORMATS)}") from None
 
 
-# ---------------------------------------------------------------- N-Triples, N-Quads, Turtle, TriG
+# ---------------------------------------------------------------- output and order
+
+
+class _Output:
+    """Text in, UTF-8 bytes out in chunks of about CHUNK_CHARS: few writes, bounded memory."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+        self.parts: list[str] = []
+        self.pending = 0
+        self.written = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.pending += len(text)
+        if self.pending >= CHUNK_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            data = "".join(self.parts).encode("utf-8")
+            self.handle.write(data)
+            self.written += len(data)
+            self.parts.clear()
+            self.pending = 0
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
+    return (str(q.subject), str(q.predicate), str(q.object))
+
+
+def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def _has_blank_node(terms: list[ox.Quad] | list[ox.Triple]) -> bool:
+    return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in terms)
+
+
+def _blank_node_refusal(kg: KnowledgeGraph, graph: str | None) -> UsageError | None:
+    """The refusal naming the first quad with a blank node in the global order, if there is one.
+
+    Blank nodes are refused before anything else a format cannot hold, as when every quad was
+    checked before writing. The stream only calls this once it has met a blank node or another
+    refusal (the loader lets no blank node in), so the full sort costs nothing on the usual path."""
+    for q in kg.sorted_quads(graph):
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            return UsageError(f"cannot export a blank node ({q}): the KG gives every node an IRI")
+    return None
+
+
+def _refuse_blank_nodes(kg: KnowledgeGraph, graph: str | None) -> UsageError:
+    return _blank_node_refusal(kg, graph) or UsageError("cannot export a blank node: the KG gives every node an IRI")
+
+
+def _graph_quads(kg: KnowledgeGraph, name: Graph, graph: str | None) -> list[ox.Quad]:
+    """The quads of one graph, sorted as `kg.sorted_quads` sorts them; `graph` is what is exported."""
+    quads = sorted(kg.store.quads_for_pattern(None, None, None, name), key=_quad_key)
+    if _has_blank_node(quads):
+        raise _refuse_blank_nodes(kg, graph)
+    return quads
+
+
+def _quads_by_graph(kg: KnowledgeGraph, graph: str | None,
+                    order: Callable[[ox.NamedNode], str] = str) -> Iterator[list[ox.Quad]]:
+    """The quads of each graph that has any, one list per named graph in `order` (by default
+    their N-Triples text, as `kg.sorted_quads` has them), then one list for the default graph
+    and any blank-node graphs together: the writers never put those under a name, and their
+    texts ('DEFAULT', '_:...') sort after every `<iri>`."""
+    if graph is not None:
+        named, unnamed = [ox.NamedNode(graph)], []
+    else:
+        named = sorted((g for g in kg.store.named_graphs() if isinstance(g, ox.NamedNode)), key=order)
+        unnamed = sorted((g for g in kg.store.named_graphs() if not isinstance(g, ox.NamedNode)), key=str)
+        unnamed.insert(0, ox.DefaultGraph())
+    for name in named:
+        quads = _graph_quads(kg, name, graph)
+        if quads:
+            yield quads
+    rest = [q for name in unnamed for q in _graph_quads(kg, name, graph)]
+    if rest:
+        yield rest
+
+
+def _triples_by_subject(kg: KnowledgeGraph, graph: str | None) -> Iterator[list[ox.Triple]]:
+    """The distinct triples of the union (or of one graph), one subject at a time, sorted as
+    one sort of them all would be: subjects by N-Triples text, then predicate, then object."""
+    if graph is None:
+        found = kg.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        in_graph = None
+    else:
+        in_graph = ox.NamedNode(graph)
+        found = kg.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=in_graph)
+    assert isinstance(found, ox.QuerySolutions)
+    subjects = sorted((row[0] for row in found), key=str)
+    for subject in subjects:
+        triples = sorted({q.triple for q in kg.store.quads_for_pattern(subject, None, None, in_graph)},
+                         key=_triple_key)
+        if _has_blank_node(triples):
+            raise _refuse_blank_nodes(kg, graph)
+        yield triples
+
+
+# ---------------------------------------------------------------- terms in N-Triples and Turtle syntax
 
 # Escapes as Oxigraph writes them (so our N-Quads lines equal an Oxigraph server's dump), plus
 # the C1 controls and the Unicode line separators, which some readers take for line ends.
@@ -82,10 +208,18 @@ def _string(value: str) -> str:
     return '"' + _STRING_SPECIAL.sub(_escape_char, value) + '"'
 
 
+# `\s` of a str pattern is what str.isspace() accepts (both ask Py_UNICODE_ISSPACE), found in C.
+_SPACE = re.compile(r"\s")
+
+
+def _escape_space(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
 def _iri(iri: str) -> str:
     """`<iri>`; a Unicode space (valid in an IRI) as `\\u` escape, as rdflib splits tokens on it."""
-    if any(ch.isspace() for ch in iri):
-        iri = "".join(f"\\u{ord(ch):04X}" if ch.isspace() else ch for ch in iri)
+    if _SPACE.search(iri):
+        iri = _SPACE.sub(_escape_space, iri)
     return f"<{iri}>"
 
 
@@ -96,11 +230,26 @@ _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 class Names:
     """Writes IRIs for Turtle and TriG: `prefix:local` where that is plain, `<iri>` otherwise."""
 
+    MEMO_SIZE = 100_000  # IRIs remembered; cleared when full, so memory stays flat on any KG
+
     def __init__(self, prefixes: dict[str, str]):
         self.namespaces = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: (-len(x[0]), x[1]))
         self.used: set[str] = set()
+        # Predicates, classes, concepts and each subject's IRI recur: trying every namespace
+        # on each occurrence was two thirds of a Turtle export. A remembered IRI's prefix is
+        # already in `used`, which only grows.
+        self.memo: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
+        text = self.memo.get(iri)
+        if text is None:
+            text = self._write(iri)
+            if len(self.memo) >= self.MEMO_SIZE:
+                self.memo.clear()
+            self.memo[iri] = text
+        return text
+
+    def _write(self, iri: str) -> str:
         for ns, prefix in self.namespaces:
             if iri.startswith(ns) and _PLAIN_LOCAL.fullmatch(iri, len(ns)):
                 self.used.add(prefix)
@@ -123,21 +272,52 @@ def _term(term: ox.NamedNode | ox.Literal, write_iri: Callable[[str], str] = _ir
     return f"{_string(term.value)}^^{write_iri(term.datatype.value)}"
 
 
-def _refuse_blank_nodes(quads: list[ox.Quad]) -> None:
-    for q in quads:
-        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-            raise UsageError(f"cannot export a blank node ({q}): the KG gives every node an IRI")
+# ---------------------------------------------------------------- N-Quads, N-Triples
 
 
-def _n_quads(quads: list[ox.Quad], with_graph: bool) -> bytes:
-    lines = []
-    for q in quads:
-        graph = f" {_iri(q.graph_name.value)}" if with_graph and isinstance(q.graph_name, ox.NamedNode) else ""
-        lines.append(f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)}{graph} .\n")
-    return "".join(lines).encode("utf-8")
+# Where pyoxigraph's N-Triples and N-Quads differ from ours, found by writing every code point
+# both ways: it leaves C1 controls and U+2028/9 raw in literals and Unicode spaces raw in IRIs,
+# and escapes U+FFFE/F. A `\\uFFFE` it did not write (a literal backslash) also matches: that
+# only sends a chunk down the slower path, whose bytes are right by construction.
+_OXIGRAPH_DIFFERS = re.compile("[\x80-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\\\\uFFF[EF]")
+_BATCH = 4096  # triples written by one pyoxigraph call
 
 
-def _turtle_block(triples: list[ox.Triple], names: Names, indent: str) -> list[str]:
+def _oxigraph_text(items: list[ox.Quad] | list[ox.Triple], rdf_format: ox.RdfFormat) -> str | None:
+    """pyoxigraph's N-Quads (N-Triples) text for these, when it is ours byte for byte; else None.
+
+    Ten times faster than formatting each term in Python, and the lines are the same (see
+    tests/test_export.py, which compares them with an Oxigraph server's dump)."""
+    text = ox.serialize(items, format=rdf_format).decode("utf-8")
+    return None if _OXIGRAPH_DIFFERS.search(text) else text
+
+
+def _write_n_quads(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
+    for quads in _quads_by_graph(kg, graph):
+        name = quads[0].graph_name  # one named graph per list, or the unnamed ones together
+        fast = _oxigraph_text(quads, ox.RdfFormat.N_QUADS) if isinstance(name, ox.NamedNode) else None
+        if fast is not None:
+            out.write(fast)
+            continue
+        suffix = f" {_iri(name.value)} .\n" if isinstance(name, ox.NamedNode) else " .\n"
+        out.write("".join(f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)}{suffix}" for q in quads))
+
+
+def _write_n_triples(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
+    batch: list[ox.Triple] = []
+    for triples in itertools.chain(_triples_by_subject(kg, graph), [[]]):  # [] flushes the last batch
+        batch.extend(triples)
+        if batch and (len(batch) >= _BATCH or not triples):
+            fast = _oxigraph_text(batch, ox.RdfFormat.N_TRIPLES)
+            out.write(fast if fast is not None else
+                      "".join(f"{_term(t.subject)} {_term(t.predicate)} {_term(t.object)} .\n" for t in batch))
+            batch = []
+
+
+# ---------------------------------------------------------------- Turtle, TriG
+
+
+def _turtle_block(triples: list[ox.Triple], names: Names, indent: str) -> str:
     """Triples (sorted) grouped by subject, then predicate: `s p o1, o2 ; p2 o3 .`"""
     lines: list[str] = []
     by_subject: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -147,27 +327,34 @@ def _turtle_block(triples: list[ox.Triple], names: Names, indent: str) -> list[s
     for subject, predicates in by_subject.items():
         parts = [f"{predicate} {' , '.join(objects)}" for predicate, objects in predicates.items()]
         lines.append(f"{indent}{subject} " + f" ;\n{indent}    ".join(parts) + " .\n")
-    return lines
+    return "".join(lines)
 
 
-def _turtle(triples: list[ox.Triple]) -> bytes:
+def _write_turtle_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _Output) -> None:
+    for triples in _triples_by_subject(kg, graph):
+        out.write(_turtle_block(triples, names, ""))
+
+
+def _write_trig_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _Output) -> None:
+    for index, quads in enumerate(_quads_by_graph(kg, graph)):
+        name = quads[0].graph_name
+        opening = f"{names.iri(name.value)} {{\n" if isinstance(name, ox.NamedNode) else "{\n"
+        block = opening + _turtle_block([q.triple for q in quads], names, "    ") + "}\n"
+        out.write(block if index == 0 else "\n" + block)  # blank lines between graphs
+
+
+def _with_prefix_header(body: Callable[[Names, _Output], None], handle: BinaryIO, spool_dir: Path | None) -> int:
+    """The prefixes used (only known once the body is written), a blank line, then the body."""
     names = Names(PREFIXES)
-    body = _turtle_block(triples, names, "")
-    return (names.header() + "\n" + "".join(body)).encode("utf-8")
-
-
-def _trig(quads: list[ox.Quad]) -> bytes:
-    names = Names(PREFIXES)
-    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
-    for q in quads:
-        by_graph[q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""].append(q.triple)
-    blocks = []
-    for graph, triples in by_graph.items():
-        if graph:
-            blocks.append(f"{names.iri(graph)} {{\n" + "".join(_turtle_block(triples, names, "    ")) + "}\n")
-        else:
-            blocks.append("{\n" + "".join(_turtle_block(triples, names, "    ")) + "}\n")
-    return (names.header() + "\n" + "\n".join(blocks)).encode("utf-8")
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=spool_dir) as spool:
+        out = _Output(spool)  # type: ignore[arg-type]  # a SpooledTemporaryFile is a binary file
+        body(names, out)
+        out.flush()
+        header = (names.header() + "\n").encode("utf-8")
+        handle.write(header)
+        spool.seek(0)
+        shutil.copyfileobj(spool, handle, 1 << 20)
+    return len(header) + out.written
 
 
 # ---------------------------------------------------------------- RDF/XML
@@ -202,48 +389,64 @@ def _xml_refuse(t: ox.Triple, why: str) -> UsageError:
                       "export it as turtle, ntriples, trig or nquads instead")
 
 
-def _split_predicate(t: ox.Triple, known: list[tuple[str, str]]) -> tuple[str, str]:
+_PredicateSplit = tuple[str, str] | str  # (namespace, local name), or why there is none
+
+
+def _split_predicate(iri: str, known: list[tuple[str, str]]) -> _PredicateSplit:
     """(namespace, local name) of a predicate, a known namespace first, else the longest XML name tail."""
-    iri = t.predicate.value
     if iri in _RDF_SYNTAX_NAMES:
-        raise _xml_refuse(t, f"<{iri}> is an RDF/XML syntax name, not usable as a property element")
+        return f"<{iri}> is an RDF/XML syntax name, not usable as a property element"
     for ns, _ in known:
         if iri.startswith(ns) and _NAME_TAIL.match(iri, len(ns)):
             return ns, iri[len(ns):]
     match = _NAME_TAIL.search(iri)  # the leftmost start of a name that runs to the end: the longest tail
     if not match:
-        raise _xml_refuse(t, "the predicate does not end in an XML name (a letter or '_', then letters, "
-                             "digits, '_', '-' or '.'), so no property element can spell it")
+        return ("the predicate does not end in an XML name (a letter or '_', then letters, "
+                "digits, '_', '-' or '.'), so no property element can spell it")
     return iri[:match.start()], match.group()
 
 
-def _rdfxml(triples: list[ox.Triple]) -> bytes:
-    known = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: (-len(x[0]), x[1]))
-    prefix_of = {ns: p for ns, p in known}
-    split: dict[str, tuple[str, str]] = {}
-    for t in triples:
-        for text in (t.subject.value, t.predicate.value, t.object.value,
-                     t.object.datatype.value if isinstance(t.object, ox.Literal) else ""):
-            bad = _XML_FORBIDDEN.search(text)
-            if bad:
-                raise _xml_refuse(t, f"it holds the character U+{ord(bad.group()):04X}, which XML 1.0 forbids")
-        if t.predicate.value not in split:
-            split[t.predicate.value] = _split_predicate(t, known)
-    namespaces = {ns for ns, _ in split.values()} | {RDF}
-    invented = (name for name in (f"ns{i}" for i in itertools.count(1)) if name not in PREFIXES)
-    names = {ns: prefix_of.get(ns) or next(invented) for ns in sorted(namespaces)}
+def _predicates(kg: KnowledgeGraph, graph: str | None) -> list[str]:
+    """The distinct predicate IRIs of the union (or of one graph)."""
+    query = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+    if graph is None:
+        found = kg.store.query(query, use_default_graph_as_union=True)
+    else:
+        found = kg.store.query(query, default_graph=ox.NamedNode(graph))
+    assert isinstance(found, ox.QuerySolutions)
+    return sorted(row[0].value for row in found)
 
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF']
-    out += [f"\n    xmlns:{p}={_xml_attr(ns)}" for ns, p in sorted(names.items(), key=lambda x: x[1])]
-    out.append(">\n")
-    subject = None
+
+def _xml_header(splits: dict[str, _PredicateSplit]) -> tuple[str, dict[str, str]]:
+    """The opening of the document, declaring a prefix for every predicate's namespace."""
+    known = {ns: p for p, ns in PREFIXES.items()}
+    namespaces = {split[0] for split in splits.values() if isinstance(split, tuple)} | {RDF}
+    invented = (name for name in (f"ns{i}" for i in itertools.count(1)) if name not in PREFIXES)
+    names = {ns: known.get(ns) or next(invented) for ns in sorted(namespaces)}
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n<rdf:RDF'
+    text += "".join(f"\n    xmlns:{p}={_xml_attr(ns)}" for ns, p in sorted(names.items(), key=lambda x: x[1]))
+    return text + ">\n", names
+
+
+def _xml_check(t: ox.Triple, splits: dict[str, _PredicateSplit], seen: set[str]) -> None:
+    """Refuse a triple RDF/XML cannot hold, at the triple an all-at-once check would name first."""
+    for text in (t.subject.value, t.predicate.value, t.object.value,
+                 t.object.datatype.value if isinstance(t.object, ox.Literal) else ""):
+        bad = _XML_FORBIDDEN.search(text)
+        if bad:
+            raise _xml_refuse(t, f"it holds the character U+{ord(bad.group()):04X}, which XML 1.0 forbids")
+    if t.predicate.value not in seen:  # a predicate is judged where it first occurs
+        seen.add(t.predicate.value)
+        split = splits[t.predicate.value]
+        if isinstance(split, str):
+            raise _xml_refuse(t, split)
+
+
+def _xml_description(triples: list[ox.Triple], splits: dict[str, tuple[str, str]], names: dict[str, str]) -> str:
+    """One subject's triples (checked by _xml_check) as an rdf:Description."""
+    out = [f"  <rdf:Description rdf:about={_xml_attr(triples[0].subject.value)}>\n"]
     for t in triples:
-        if t.subject.value != subject:
-            if subject is not None:
-                out.append("  </rdf:Description>\n")
-            subject = t.subject.value
-            out.append(f"  <rdf:Description rdf:about={_xml_attr(subject)}>\n")
-        ns, local = split[t.predicate.value]
+        ns, local = splits[t.predicate.value]
         element = f"{names[ns]}:{local}"
         o = t.object
         if isinstance(o, ox.NamedNode):
@@ -256,16 +459,112 @@ def _rdfxml(triples: list[ox.Triple]) -> bytes:
         else:
             attribute = ""
         out.append(f"    <{element}{attribute}>{_xml_text(o.value)}</{element}>\n")
-    if subject is not None:
-        out.append("  </rdf:Description>\n")
-    out.append("</rdf:RDF>\n")
-    return "".join(out).encode("utf-8")
+    out.append("  </rdf:Description>\n")
+    return "".join(out)
+
+
+def _write_rdfxml(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
+    known = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: (-len(x[0]), x[1]))
+    splits = {iri: _split_predicate(iri, known) for iri in _predicates(kg, graph)}
+    header, names = _xml_header(splits)
+    usable = {iri: split for iri, split in splits.items() if isinstance(split, tuple)}
+    out.write(header)
+    seen: set[str] = set()
+    for triples in _triples_by_subject(kg, graph):
+        for t in triples:
+            _xml_check(t, splits, seen)
+        out.write(_xml_description(triples, usable, names))
+    out.write("</rdf:RDF>\n")
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+def _json(value: object, depth: int) -> str:
+    """`value` as json.dumps(indent=1) writes it nested `depth` levels deep in a document.
+
+    JSON strings hold no raw line breaks, so every newline is one of the layout's."""
+    return json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * depth)
+
+
+class _RememberingCompactor(Compactor):
+    """A Compactor that compacts each IRI once (as Names does for Turtle): trying every prefix
+    on every occurrence was the larger part of a JSON-LD export. Refusals are not remembered."""
+
+    def __init__(self, context: dict[str, str]):
+        super().__init__(context)
+        self.memo: dict[str, str] = {}
+
+    def write(self, iri: str) -> str:
+        text = self.memo.get(iri)
+        if text is None:
+            text = super().write(iri)
+            if len(self.memo) >= Names.MEMO_SIZE:
+                self.memo.clear()
+            self.memo[iri] = text
+        return text
+
+
+def _write_jsonld(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
+    """The document `sezkg.publish.jsonld.to_jsonld` makes, written one named graph at a time:
+    graphs by IRI, then the default graph's nodes at the top level."""
+    context = load_context()
+    compactor = _RememberingCompactor(context)
+    if graph is not None:  # one graph: the document is that graph, held in memory
+        quads = next(_quads_by_graph(kg, graph), [])
+        document = {"@context": context, "@id": compactor.write(graph), "@graph": _nodes(compactor, quads)}
+        out.write(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+        return
+    opening = json.dumps({"@context": context}, indent=1, ensure_ascii=False)
+    out.write(opening.removesuffix("\n}") + ',\n "@graph": [')
+    first = True
+    for quads in _quads_by_graph(kg, None, order=lambda name: name.value):
+        name = quads[0].graph_name
+        if isinstance(name, ox.NamedNode):
+            entries = [{"@id": compactor.write(name.value), "@graph": _nodes(compactor, quads)}]
+        else:  # triples in the default graph sit at the top level
+            entries = _nodes(compactor, quads)
+        for entry in entries:
+            out.write(("\n  " if first else ",\n  ") + _json(entry, 2))
+            first = False
+    out.write("]\n}\n" if first else "\n ]\n}\n")
 
 
 # ---------------------------------------------------------------- entry points
 
-def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
+
+def _check(kg: KnowledgeGraph, fmt: str, graph: str | None) -> ExportFormat:
+    spec = export_format(fmt)
+    if graph is not None and graph not in kg.graph_names():
+        raise UsageError(f"no named graph {graph!r} in the knowledge graph")
+    return spec
+
+
+def serialize_to(kg: KnowledgeGraph, fmt: str, handle: BinaryIO, graph: str | None = None,
+                 spool_dir: Path | None = None) -> int:
+    """Write the KG (or one named graph) in a format to a binary handle as it is made; the
+    same bytes on every run. Returns the number of bytes written.
+
+    Raises UsageError when the format cannot hold the data exactly (blank nodes, JSON-LD,
+    RDF/XML); part of the output may then have been written. Turtle and TriG spool their body
+    (see the module's notes) in `spool_dir`, by default the system's temporary folder.
+    """
+    spec = _check(kg, fmt, graph)
+    if spec.name in ("turtle", "trig"):
+        write_body = _write_turtle_body if spec.name == "turtle" else _write_trig_body
+        return _with_prefix_header(lambda names, out: write_body(kg, graph, names, out), handle, spool_dir)
+    writer = {"nquads": _write_n_quads, "ntriples": _write_n_triples, "xml": _write_rdfxml,
+              "jsonld": _write_jsonld}[spec.name]
+    out = _Output(handle)
+    try:
+        writer(kg, graph, out)
+    except UsageError:
+        blank = _blank_node_refusal(kg, graph)  # a blank node anywhere outranks what stopped the stream
+        if blank is not None:
+            raise blank from None
+        raise
+    out.flush()
+    return out.written
 
 
 def serialize(kg: KnowledgeGraph, fmt: str, graph: str | None = None) -> bytes:
@@ -273,27 +572,16 @@ def serialize(kg: KnowledgeGraph, fmt: str, graph: str | None = None) -> bytes:
 
     Raises UsageError when the format cannot hold the data exactly (JSON-LD, RDF/XML).
     """
-    spec = export_format(fmt)
-    if graph is not None and graph not in kg.graph_names():
-        raise UsageError(f"no named graph {graph!r} in the knowledge graph")
-    quads = kg.sorted_quads(graph)
-    _refuse_blank_nodes(quads)
-    if spec.name == "jsonld":
-        return to_jsonld(quads, graph=graph)
-    if spec.keeps_graphs:
-        if spec.name == "nquads":
-            return _n_quads(quads, with_graph=True)
-        return _trig(quads)
-    triples = sorted({q.triple for q in quads}, key=_triple_key)
-    if spec.name == "ntriples":
-        return _n_quads([ox.Quad(t.subject, t.predicate, t.object) for t in triples], with_graph=False)
-    if spec.name == "turtle":
-        return _turtle(triples)
-    return _rdfxml(triples)
+    buffer = io.BytesIO()
+    serialize_to(kg, fmt, buffer, graph)
+    return buffer.getvalue()
 
 
 def export(kg: KnowledgeGraph, fmt: str, output: Path | str, graph: str | None = None) -> int:
-    """Serialise and write atomically; returns the number of bytes written."""
-    data = serialize(kg, fmt, graph)
-    write_atomic(output, data)
-    return len(data)
+    """Serialise to a file as the bytes are made, atomically: the file is replaced only once
+    every byte is written, and left as it was on any error. Returns the number of bytes written."""
+    _check(kg, fmt, graph)  # refuse a bad format or graph before touching the file system
+    output = Path(output)
+    with atomic_writer(output) as handle:
+        # The spool sits beside the output, not in /tmp, which may be memory (tmpfs) or small.
+        return serialize_to(kg, fmt, handle, graph, spool_dir=output.parent if str(output.parent) else None)

@@ -1,0 +1,160 @@
+"""Streamed exports: `export` writes the file as the bytes are made, and the bytes are those of
+`serialize` and of the writers that sorted every quad in memory first (N-Quads and N-Triples as
+pyoxigraph writes the sorted quads, JSON-LD as `to_jsonld` writes them), whatever the chunk
+and spool sizes; a refused export leaves the target as it was."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+import sezkg
+from sezkg.errors import UsageError
+from sezkg.kg.load import KnowledgeGraph
+from sezkg.publish import export as export_module
+from sezkg.publish.export import FORMATS, export, serialize, serialize_to
+from sezkg.publish.jsonld import to_jsonld
+
+EX = "https://example.org/"
+SOURCE = "https://w3id.org/sezkg/source/"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _fixture_kg() -> KnowledgeGraph:
+    """Graphs whose IRIs sort one way as text and another as `<iri>` (`a` < `a-b`, `<a>` > `<a-b>`),
+    a subject stated in several graphs, the default graph, typed, tagged and multilingual literals."""
+    store = ox.Store()
+    zone, other = ox.NamedNode(EX + "zone/a"), ox.NamedNode(EX + "zone/a-b")
+    graphs = [ox.NamedNode(SOURCE + name) for name in ("a", "a-b", "a.b", "b")]
+    for i, graph in enumerate(graphs):
+        store.add(ox.Quad(zone, RDFS_LABEL, ox.Literal(f"Zone {i}", language="en"), graph))
+        store.add(ox.Quad(zone, RDFS_LABEL, ox.Literal("Зона", language="ru"), graph))  # in every graph
+        store.add(ox.Quad(other, RDF_TYPE, ox.NamedNode("https://w3id.org/sezkg/ontology#SpecialEconomicZone"), graph))
+        store.add(ox.Quad(other, ox.NamedNode(EX + "area"),
+                          ox.Literal(f"{i}.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), graph))
+        store.add(ox.Quad(graph, ox.NamedNode(EX + "note"), ox.Literal(f"line {i}\nnext \"quoted\" ➜"), graph))
+    store.add(ox.Quad(zone, ox.NamedNode(EX + "inDefault"), other, ox.DefaultGraph()))
+    return KnowledgeGraph(store)
+
+
+@pytest.fixture(scope="module", params=["real KG", "fixture"])
+def any_kg(request, kg) -> KnowledgeGraph:
+    return kg if request.param == "real KG" else _fixture_kg()
+
+
+def _graph_choices(kg: KnowledgeGraph) -> list[str | None]:
+    names = kg.graph_names()
+    return [None, names[0], names[-1]]
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_exported_file_holds_the_bytes_of_serialize(any_kg, fmt, tmp_path):
+    for graph in _graph_choices(any_kg):
+        out = tmp_path / f"kg.{FORMATS[fmt].extension}"
+        size = export(any_kg, fmt, out, graph)
+        expected = serialize(any_kg, fmt, graph)
+        assert out.read_bytes() == expected, (fmt, graph)
+        assert size == len(expected)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary or spool file left
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_chunk_and_spool_sizes_do_not_change_the_bytes(any_kg, fmt, tmp_path, monkeypatch):
+    """Tiny chunks and a spool that goes to disk at once give the bytes of the defaults."""
+    expected = serialize(any_kg, fmt)
+    monkeypatch.setattr(export_module, "CHUNK_CHARS", 7)
+    monkeypatch.setattr(export_module, "SPOOL_BYTES", 0)
+    with open(tmp_path / "out", "wb") as handle:
+        size = serialize_to(any_kg, fmt, handle, spool_dir=tmp_path)
+    assert (tmp_path / "out").read_bytes() == expected
+    assert size == len(expected)
+
+
+def test_n_quads_and_n_triples_are_pyoxigraphs_writing_of_the_sorted_quads(any_kg):
+    quads = any_kg.sorted_quads()
+    assert serialize(any_kg, "nquads") == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    assert serialize(any_kg, "ntriples") == ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    graph = any_kg.graph_names()[0]
+    assert serialize(any_kg, "nquads", graph) == ox.serialize(any_kg.sorted_quads(graph), format=ox.RdfFormat.N_QUADS)
+
+
+def test_jsonld_is_what_the_all_at_once_writer_makes(any_kg):
+    assert serialize(any_kg, "jsonld") == to_jsonld(any_kg.sorted_quads())
+    graph = any_kg.graph_names()[-1]
+    assert serialize(any_kg, "jsonld", graph) == to_jsonld(any_kg.sorted_quads(graph), graph=graph)
+
+
+def test_graph_formats_merge_a_triple_stated_in_several_graphs():
+    kg = _fixture_kg()
+    lines = serialize(kg, "ntriples").decode().splitlines()
+    assert len(lines) == len(set(lines)) == len({q.triple for q in kg.store})
+    assert sum('"Зона"@ru' in line for line in lines) == 1
+
+
+def test_a_refused_export_leaves_the_old_file(tmp_path):
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(EX + "x"), RDFS_LABEL, ox.Literal("fine"), ox.NamedNode(SOURCE + "a")))
+    store.add(ox.Quad(ox.NamedNode(EX + "y"), RDFS_LABEL, ox.Literal("bell \u0007"), ox.NamedNode(SOURCE + "b")))
+    kg = KnowledgeGraph(store)
+    out = tmp_path / "kg.rdf"
+    out.write_bytes(b"old")
+    with pytest.raises(UsageError, match=r"RDF/XML cannot hold the triple <https://example.org/y>"):
+        export(kg, "xml", out)
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.rdf"]
+
+
+def test_a_blank_node_is_refused_before_anything_else_a_format_cannot_hold():
+    """The refusal names the first blank-node quad in the sorted order, even when the stream
+    meets another refusal (an IRI JSON-LD cannot write) earlier."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("act:"), RDFS_LABEL, ox.Literal("x"), ox.NamedNode(SOURCE + "a")))
+    store.add(ox.Quad(ox.BlankNode("b1"), RDFS_LABEL, ox.Literal("y"), ox.NamedNode(SOURCE + "b")))
+    kg = KnowledgeGraph(store)
+    for fmt in FORMATS:
+        with pytest.raises(UsageError, match="cannot export a blank node"):
+            serialize(kg, fmt)
+
+
+def test_export_refuses_an_unknown_graph_or_format_before_touching_the_file(tmp_path):
+    kg = sezkg.load()
+    out = tmp_path / "missing-folder" / "kg.nq"
+    with pytest.raises(UsageError, match="no named graph"):
+        export(kg, "nquads", out, "https://example.org/nope")
+    with pytest.raises(UsageError, match="unknown export format"):
+        export(kg, "csv", out)
+
+
+def _odd_kg() -> KnowledgeGraph:
+    """Characters where pyoxigraph's N-Triples differ from ours: C1 controls, line separators and
+    U+FFFE in literals, a no-break space in an IRI, and a literal backslash before `uFFFE`."""
+    store = ox.Store()
+    graph = ox.NamedNode(SOURCE + "odd")
+    for i, text in enumerate(["nel \u0085", "ls \u2028", "nonchar \ufffe", "backslash \\uFFFE", "plain"]):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}x{i}"), RDFS_LABEL, ox.Literal(text), graph))
+    store.add(ox.Quad(ox.NamedNode(EX + "no\u00a0break"), RDFS_LABEL, ox.Literal("x"), graph))
+    return KnowledgeGraph(store)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "ntriples"])
+@pytest.mark.parametrize("make", [_odd_kg, _fixture_kg])
+def test_pyoxigraphs_lines_are_used_only_where_they_are_ours(fmt, make, monkeypatch):
+    """N-Quads and N-Triples take pyoxigraph's text when it equals ours; where it would not, our
+    own writer's: the bytes are those of our writer alone."""
+    kg = make()
+    fast = serialize(kg, fmt)
+    monkeypatch.setattr(export_module, "_oxigraph_text", lambda items, rdf_format: None)
+    assert fast == serialize(kg, fmt)
+
+
+def test_the_differing_characters_are_the_unicode_spaces_and_c1_controls():
+    """_OXIGRAPH_DIFFERS lists the non-ASCII characters str.isspace() accepts (escaped in our IRIs)
+    and the C1 controls and line separators (escaped in our literals)."""
+    import sys
+
+    listed = {chr(c) for c in range(sys.maxunicode + 1)
+              if not 0xD800 <= c <= 0xDFFF and export_module._OXIGRAPH_DIFFERS.fullmatch(chr(c))}
+    spaces = {chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isspace()}
+    assert listed == spaces | {chr(c) for c in range(0x80, 0xA0)} | {"\u2028", "\u2029"}
