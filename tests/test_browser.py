@@ -376,3 +376,17 @@ def test_site_pages_carry_licence_citation_and_language_switch(browser, served_s
         visit.page.select_option("#lang-switch", "en")
     visit.check("site-" + path.strip("/").replace("/", "-").replace(".html", ""))
     visit.close()
+
+
+def test_layout_of_a_large_network_is_plain_json():
+    """Above 400 nodes the layout comes from networkx as numpy floats; the page data must still be JSON."""
+    import json
+
+    import networkx as nx
+
+    from sezkg.views.viz import _layout
+
+    graph = nx.path_graph(450)
+    positions = _layout(graph)
+    assert len(positions) == 450 and all(type(x) is float and type(y) is float for x, y in positions.values())
+    json.dumps(positions)

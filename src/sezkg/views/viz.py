@@ -143,9 +143,12 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         raw = nx.random_layout(graph, seed=7)
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    return {n: (round((p[0] - min(xs)) / span_x, 4), round((p[1] - min(ys)) / span_y, 4)) for n, p in raw.items()}
+    low_x, low_y = min(xs), min(ys)
+    span_x = (max(xs) - low_x) or 1.0
+    span_y = (max(ys) - low_y) or 1.0
+    # float(): networkx gives numpy floats, which json cannot write.
+    return {n: (round(float((p[0] - low_x) / span_x), 4), round(float((p[1] - low_y) / span_y), 4))
+            for n, p in raw.items()}
 
 
 def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: dict[str, str]) -> dict[str, list[dict]]:
