@@ -1,74 +1,94 @@
-"""Benchmark of sezkg against the naive rdflib way -- a benchmark, not a test.
+"""Benchmark of sezkg against the naive routes on synthetic worlds -- a benchmark, not a test.
 
-Times load, SHACL validation, the violation queries, export (N-Quads, TriG) and two SPARQL
-queries on the bundled KG and on synthetic KGs of the same shape (~10k, ~100k, ~1M triples),
-the sezkg way and the naive way (rdflib.Dataset + pyshacl defaults) in the same process.
-Figures depend on the machine, its load and the library versions: compare ratios, not seconds.
+For each size (bench/world.py writes a world of ~5,400 zones in the real KG's shape), two
+fresh processes run every step once, so that each side's memory is its own:
 
-    python bench/bench.py [--sizes 10000 100000 1000000] [--quick] [--budget-seconds 300]
+- sezkg: `sezkg.kg.load.load`, `validate`, `find_overlaps`, `overlap_network` (overlaps
+  --network), `export` in every format, `build_report` (which loads, validates and finds the
+  overlaps again, then writes pages and every export) and `build_site`;
+- naive: an rdflib in-memory Dataset (parse, plain pyshacl, `Dataset.serialize`) and raw
+  pyoxigraph (`Store.bulk_load`, the SELECTs sezkg ran for overlaps and the network, iterated
+  without building rows, and `Store.dump` / `pyoxigraph.serialize` for the exports). The naive
+  "report" is the issue's yardstick: raw load, those queries and a dump in every format.
+
+Each step prints wall time and peak resident memory of its process during the step (sampled
+every 10 ms), the naive/sezkg ratio, and the growth exponent log(t2/t1)/log(n2/n1) between
+sizes (1 is linear). A step is skipped at a size where the last size's time or memory, grown
+at least linearly, would pass the budget; the reason is printed. Then come the targets (5M
+triples end to end in under 3 minutes and 4 GB; nothing super-linear), met or not, and the
+row-conversion table: every catalogue query through sezkg against raw pyoxigraph at ~100k.
+
+    python bench/bench.py [--sizes 100000 1000000 5000000] [--budget 900] [--naive-budget 120]
+                          [--memory-budget-gib 8] [--worlds DIR] [--rows-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
+import json
 import math
 import os
 import platform
-import random
 import resource
+import shutil
 import signal
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-import pyshacl
-import rdflib
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
-import sezkg
-from sezkg.kg.load import KnowledgeGraph, data_paths, ontology_paths
-from sezkg.kg.resources import KGFiles, default_files
-from sezkg.publish.export import serialize
-from sezkg.questions.catalogue import catalogue
-from sezkg.questions.validate import run_shacl, run_violation_queries
+FORMATS = ("nquads", "trig", "jsonld", "turtle", "ntriples", "xml")
+END_TO_END = ("load", "validate", "overlaps", "export nquads", "report")
+TARGET_SECONDS, TARGET_GIB, TARGET_TRIPLES = 180.0, 4.0, 5_000_000
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
-COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-ZONES_WITHOUT_COMPANY = """PREFIX sez: <https://w3id.org/sezkg/ontology#>
-SELECT ?zone WHERE { ?zone a sez:SpecialEconomicZone FILTER NOT EXISTS { ?zone sez:managementCompany ?c } }"""
-SKIPPED = "skipped (over budget at smaller size)"
-PREFIXES = """@prefix sez: <https://w3id.org/sezkg/ontology#> .
-@prefix zone: <https://w3id.org/sezkg/id/zone/> .
-@prefix orgid: <https://w3id.org/sezkg/id/org/> .
-@prefix region: <https://w3id.org/sezkg/id/region/> .
-@prefix src: <https://w3id.org/sezkg/source/> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
-ORG_CLASSES = ["Company", "PrivateCompany", "ForeignCompany", "Bank", "ThinkTank", "Ministry",
-               "LocalExecutiveBody", "EducationInstitution", "InternationalOrganisation", "Association"]
-ZONES_PER_GRAPH, ORGS_PER_GRAPH, GRAPHS_PER_FILE, REGIONS = 10, 8, 100, 20
+
+# ---------------------------------------------------------------- measuring one step
 
 
 class OverBudget(BaseException):  # not Exception: rdflib and pyshacl catch those
     pass
 
 
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+@contextmanager
+def peak_rss() -> Iterator[dict[str, int]]:
+    """The highest resident set size of this process while the block runs (sampled, plus the ends)."""
+    found = {"peak": rss_bytes()}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.01):
+            found["peak"] = max(found["peak"], rss_bytes())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield found
+    finally:
+        done.set()
+        sampler.join()
+        found["peak"] = max(found["peak"], rss_bytes())
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt Python code (pyshacl, rdflib) that runs past the budget; no-op off Unix."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
+    """Interrupt Python code (pyshacl, rdflib) that runs past the budget."""
     def on_alarm(signum: int, frame: Any) -> None:
         raise OverBudget
 
@@ -82,201 +102,492 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 @dataclass
-class Bench:
-    budget: float
-    rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    previous: dict[tuple[str, str], float] = field(default_factory=dict)  # (step, side) -> s
+class Result:
+    seconds: float | None = None
+    peak_mib: float | None = None
+    note: str = ""  # why there is no time, or what the step found
 
-    def measure(self, step: str, side: str, fn: Callable[[], Any], repeats: int,
-                scaled: bool) -> tuple[float | str, Any]:
-        """Best of `repeats` runs: the time as text (or why there is none) and the result."""
-        key = (step, side)
-        if scaled and self.previous.get(key, 0.0) > self.budget / 10:
-            self.previous[key] = math.inf
-            return SKIPPED, None
-        best, result = math.inf, None
+
+def measure(fn: Callable[[], Any], budget: float) -> tuple[Result, Any]:
+    gc.collect()
+    with peak_rss() as rss:
+        start = time.perf_counter()
+        try:
+            with time_limit(budget):
+                value = fn()
+        except OverBudget:
+            return Result(note=f"aborted after {budget:g} s budget", peak_mib=rss["peak"] / 2**20), None
+        seconds = time.perf_counter() - start
+    return Result(seconds, rss["peak"] / 2**20), value
+
+
+DONE = "done"  # a skip reason: measured by an earlier worker of the same side and size
+ABORTED_EXIT = 3
+
+
+class Steps:
+    """The steps of one side: each measured once, or skipped with the reason it was given.
+
+    The answer is written after every step. A step still running past its budget is stopped by
+    a watchdog that records it as aborted and ends the process: SIGALRM cannot interrupt a
+    query inside pyoxigraph, so the orchestrator starts a new worker for the steps left."""
+
+    def __init__(self, side: str, skip: dict[str, str], budget: float, answer: Path):
+        self.side, self.skip, self.budget, self.answer = side, skip, budget, answer
+        self.results: dict[str, Result] = {}
+        self.extra: dict[str, Any] = {}
+
+    def save(self) -> None:
+        self.answer.write_text(json.dumps({"results": {k: asdict(v) for k, v in self.results.items()}, **self.extra}))
+
+    def run(self, name: str, fn: Callable[[], Any]) -> Any:
+        if name in self.skip:
+            if self.skip[name] != DONE:
+                self.results[name] = Result(note=self.skip[name])
+            return None
+
+        def stop() -> None:
+            self.results[name] = Result(note=f"aborted after {self.budget:g} s budget")
+            self.save()
+            print(f"  {self.side} {name}: aborted after {self.budget:g} s", file=sys.stderr, flush=True)
+            os._exit(ABORTED_EXIT)
+
+        watchdog = threading.Timer(self.budget + 5, stop)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            result, value = measure(fn, self.budget)
+        except Exception as exc:  # a failing step is a finding; the others still run
+            result, value = Result(note=f"failed: {type(exc).__name__}: {str(exc)[:120]}"), None
+        finally:
+            watchdog.cancel()
+        self.results[name] = result
+        self.save()
+        print(f"  {self.side} {name}: {cell(result)}", file=sys.stderr, flush=True)
+        return value
+
+
+# ---------------------------------------------------------------- the two sides (worker processes)
+
+
+class Recorder:
+    """A runner that remembers every SELECT it passes on, for the naive side to replay."""
+
+    def __init__(self, kg: Any):
+        self.kg = kg
+        self.queries: list[str] = []
+
+    def select(self, sparql: str) -> Any:
+        self.queries.append(sparql)
+        return self.kg.select(sparql)
+
+
+def sezkg_side(folder: Path, out: Path, steps: Steps) -> None:
+    from sezkg.kg.load import load
+    from sezkg.publish.export import export
+    from sezkg.questions.overlaps import find_overlaps, overlap_network
+    from sezkg.questions.validate import validate
+    from sezkg.views.report import build_report
+    from sezkg.views.site import build_site
+
+    step, results, extra, skip = steps.run, steps.results, steps.extra, steps.skip
+
+    kg = load(data=[folder]) if "load" in skip else step("load", lambda: load(data=[folder]))
+    extra["triples"] = len(kg)
+    steps.save()
+    report = step("validate", lambda: validate(kg))
+    if report is not None:
+        results["validate"].note = "conforms" if report.conforms else f"{len(report.violations)} violations"
+    recorder = Recorder(kg)
+    if "overlaps --network" in skip and "overlaps" in skip:
+        overlaps = None
+    elif "overlaps" in skip:  # measured before: the network still needs a report to work on
+        overlaps = find_overlaps(kg)
+    else:
+        overlaps = step("overlaps", lambda: find_overlaps(recorder))
+        extra["overlap queries"] = list(recorder.queries)
+        recorder.queries.clear()
+        if overlaps is not None:
+            results["overlaps"].note = f"{len(overlaps.overlaps)} overlaps"
+    if overlaps is not None:
+        step("overlaps --network", lambda: overlap_network(recorder, overlaps))
+        if "overlaps --network" not in skip:
+            extra["network queries"] = list(recorder.queries)
+    exports = out / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    for fmt in FORMATS:
+        size = step(f"export {fmt}", lambda fmt=fmt: export(kg, fmt, exports / f"kg.{fmt}"))
+        if size:
+            results[f"export {fmt}"].note = f"{size / 2**20:,.0f} MiB"
+        (exports / f"kg.{fmt}").unlink(missing_ok=True)
+    progress: list[str] = []
+    extra["report progress"] = progress  # filled as the report runs, saved with each step
+    step("report", lambda: build_report(out / "report", data=[folder], progress=progress.append, force=True))
+    shutil.rmtree(out / "report", ignore_errors=True)
+    step("site", lambda: build_site(kg, out / "site", force=True))
+    shutil.rmtree(out / "site", ignore_errors=True)
+
+
+def naive_side(folder: Path, out: Path, steps: Steps, queries: list[list[str]]) -> None:
+    import pyoxigraph as ox
+    import pyshacl
+    import rdflib
+
+    from sezkg.kg.load import data_paths, ontology_paths
+    from sezkg.kg.resources import default_files
+
+    files = default_files()
+    data = data_paths([folder])
+    step, skip = steps.run, steps.skip
+
+    def ox_load() -> ox.Store:
+        store = ox.Store()
+        for path in ontology_paths(files.ontology):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(path.as_uri()))
+        for path in data:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+        return store
+
+    def replay(store: ox.Store, texts: list[str]) -> int:
+        rows = 0
+        for text in texts:
+            for _ in store.query(text, use_default_graph_as_union=True):
+                rows += 1
+        return rows
+
+    def ox_dump(store: ox.Store, fmt: str, path: Path) -> None:
+        rdf_format = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+                      "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                      "xml": ox.RdfFormat.RDF_XML}[fmt]
+        if fmt in ("nquads", "trig", "jsonld"):
+            store.dump(str(path), format=rdf_format)
+        else:  # the union as triples, duplicates kept: what a one-line script would write
+            ox.serialize((q.triple for q in store), str(path), format=rdf_format)
+        path.unlink()
+
+    out.mkdir(parents=True, exist_ok=True)
+    store = ox_load() if skip.get("pyoxigraph: load") == DONE else step("pyoxigraph: load", ox_load)
+    if store is not None:
+        overlap_queries, network_queries = queries
+        step("pyoxigraph: overlaps", lambda: replay(store, overlap_queries))
+        step("pyoxigraph: overlaps --network", lambda: replay(store, network_queries))
+        for fmt in FORMATS:
+            step(f"pyoxigraph: export {fmt}", lambda fmt=fmt: ox_dump(store, fmt, out / f"ox.{fmt}"))
+
+        def load_query_dump() -> None:
+            fresh = ox_load()
+            replay(fresh, overlap_queries + network_queries)
+            for fmt in FORMATS:
+                ox_dump(fresh, fmt, out / f"report.{fmt}")
+
+        step("pyoxigraph: report", load_query_dump)
+        del store
+    gc.collect()
+
+    def rdflib_load() -> rdflib.Dataset:
+        ds = rdflib.Dataset(default_union=True)
+        for path in ontology_paths(files.ontology):
+            ds.graph(rdflib.URIRef(path.as_uri())).parse(path, format="turtle")
+        for path in data:
+            ds.parse(path, format="trig")
+        return ds
+
+    ds = rdflib_load() if skip.get("rdflib: load") == DONE else step("rdflib: load", rdflib_load)
+    for name in ("rdflib: validate", *(f"rdflib: export {fmt}" for fmt in FORMATS)):
+        if ds is None and name not in skip:
+            skip[name] = "no rdflib dataset (its load was skipped or aborted)"
+    step("rdflib: validate", lambda: pyshacl.validate(ds, shacl_graph=str(files.shapes)))
+    names = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle": "turtle", "ntriples": "nt",
+             "xml": "xml"}
+    for fmt in FORMATS:
+        step(f"rdflib: export {fmt}", lambda fmt=fmt: ds.serialize(destination=str(out / f"rdflib.{fmt}"),
+                                                                    format=names[fmt]))
+        (out / f"rdflib.{fmt}").unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+# Each sezkg step and the naive steps it is compared with.
+COMPARED: dict[str, tuple[str, ...]] = {
+    "load": ("pyoxigraph: load", "rdflib: load"),
+    "validate": ("rdflib: validate",),
+    "overlaps": ("pyoxigraph: overlaps",),
+    "overlaps --network": ("pyoxigraph: overlaps --network",),
+    **{f"export {fmt}": (f"pyoxigraph: export {fmt}", f"rdflib: export {fmt}") for fmt in FORMATS},
+    "report": ("pyoxigraph: report",),
+    "site": (),
+}
+
+
+@dataclass
+class Size:
+    target: int
+    triples: int = 0
+    sezkg: dict[str, Result] = field(default_factory=dict)
+    naive: dict[str, Result] = field(default_factory=dict)
+    report_progress: list[str] = field(default_factory=list)
+
+
+def run_worker(side: str, folder: Path, out: Path, skip: dict[str, str], budget: float,
+               queries: list[list[str]] | None = None) -> dict[str, Any]:
+    """One side in fresh processes, each step once; a worker stopped by a step's watchdog is
+    followed by another for the steps left. Answers come back as JSON in a file."""
+    merged: dict[str, Any] = {"results": {}}
+    skip = dict(skip)
+    while True:
+        with tempfile.TemporaryDirectory(prefix="sezkg-bench-io-") as tmp:
+            spec, answer = Path(tmp) / "spec.json", Path(tmp) / "answer.json"
+            spec.write_text(json.dumps({"side": side, "folder": str(folder), "out": str(out), "skip": skip,
+                                        "budget": budget, "queries": queries or [[], []]}))
+            proc = subprocess.run([sys.executable, __file__, "--worker", str(spec), str(answer)])
+            got = json.loads(answer.read_text()) if answer.exists() else {"results": {}}
+        for key, value in got.items():
+            if key == "results":
+                merged["results"].update(value)
+            elif value or key not in merged:
+                merged[key] = value
+        if proc.returncode != ABORTED_EXIT:
+            if proc.returncode != 0:
+                merged["failed"] = f"{side} worker exited {proc.returncode}"
+            return merged
+        for name, result in got["results"].items():  # measured, aborted or skipped: not again
+            skip.setdefault(name, DONE if result["seconds"] is not None else result["note"])
+
+
+def worker_main(spec_path: Path, answer_path: Path) -> int:
+    spec = json.loads(spec_path.read_text())
+    folder, out = Path(spec["folder"]), Path(spec["out"])
+    steps = Steps(spec["side"], spec["skip"], spec["budget"], answer_path)
+    if spec["side"] == "sezkg":
+        sezkg_side(folder, out, steps)
+    else:
+        naive_side(folder, out, steps, spec["queries"])
+    steps.extra["ru_maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    steps.save()
+    return 0
+
+
+def exponent(t1: float | None, t2: float | None, n1: int, n2: int) -> float | None:
+    if not t1 or not t2 or n1 <= 0 or n2 <= n1:
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def skips(previous: list[Size], side: str, steps: list[str], target: int, budget: float,
+          memory_budget_mib: float) -> dict[str, str]:
+    """Steps to skip at this size, with the reason: the last size's figures, grown at least linearly."""
+    found: dict[str, str] = {}
+    if not previous:
+        return found
+    last = previous[-1]
+    before = previous[-2] if len(previous) > 1 else None
+    grow = target / max(last.triples, 1)
+    for name in steps:
+        r = getattr(last, side).get(name)
+        if r is None:
+            continue
+        if r.seconds is None:
+            found[name] = f"not run at ~{last.target:,} ({r.note})"
+            continue
+        k = 1.0
+        if before is not None and (b := getattr(before, side).get(name)) is not None:
+            k = max(1.0, exponent(b.seconds, r.seconds, before.triples, last.triples) or 1.0)
+        predicted = r.seconds * grow ** k
+        if predicted > budget:
+            found[name] = f"predicted {predicted:,.0f} s (x{grow:.1f} data, exponent {k:.2f}) > budget {budget:g} s"
+        elif r.peak_mib and r.peak_mib * grow > memory_budget_mib:
+            found[name] = (f"predicted {r.peak_mib * grow / 1024:,.1f} GiB (linear from {r.peak_mib / 1024:.1f}) "
+                           f"> memory budget {memory_budget_mib / 1024:g} GiB")
+    return found
+
+
+def results_of(answer: dict[str, Any]) -> dict[str, Result]:
+    return {k: Result(**v) for k, v in answer.get("results", {}).items()}
+
+
+def cell(r: Result | None) -> str:
+    if r is None:
+        return "-"
+    if r.seconds is None:
+        return f"skipped: {r.note}" if not r.note.startswith("aborted") else r.note
+    t = f"{r.seconds:,.1f} s" if r.seconds >= 10 else f"{r.seconds:.2f} s"
+    return f"{t}, {r.peak_mib:,.0f} MiB"
+
+
+def ratio(ours: Result | None, theirs: Result | None) -> str:
+    if not ours or not theirs or not ours.seconds or theirs.seconds is None:
+        return "-"
+    return f"{theirs.seconds / ours.seconds:.2f}x"
+
+
+def print_tables(sizes: list[Size]) -> None:
+    print("\n## Steps: time and peak RSS of the step's process; ratio = naive time / sezkg time\n")
+    for s in sizes:
+        print(f"### ~{s.target:,} target: {s.triples:,} triples\n")
+        print("| step | sezkg | naive | naive route | ratio |")
+        print("|---|---|---|---|---|")
+        for step, naive_steps in COMPARED.items():
+            ours = s.sezkg.get(step)
+            if not naive_steps:
+                print(f"| {step} | {cell(ours)} | - | - | - |")
+            for naive in naive_steps:
+                print(f"| {step} | {cell(ours)} | {cell(s.naive.get(naive))} | {naive.split(':')[0]} | "
+                      f"{ratio(ours, s.naive.get(naive))} |")
+        if s.report_progress:
+            print("\nreport's own steps: " + "; ".join(s.report_progress))
+        print()
+    if len(sizes) > 1:
+        print("## Growth exponents log(t2/t1)/log(n2/n1), sezkg (naive pyoxigraph / rdflib)\n")
+        pairs = list(zip(sizes, sizes[1:], strict=False))
+        print("| step | " + " | ".join(f"{a.triples:,} -> {b.triples:,}" for a, b in pairs) + " |")
+        print("|---|" + "---|" * len(pairs))
+        for step, naive_steps in COMPARED.items():
+            cells = []
+            for a, b in pairs:
+                ours = exponent(_s(a.sezkg, step), _s(b.sezkg, step), a.triples, b.triples)
+                others = [exponent(_s(a.naive, n), _s(b.naive, n), a.triples, b.triples) for n in naive_steps]
+                text = f"{ours:.2f}" if ours is not None else "-"
+                text += " (" + " / ".join(f"{e:.2f}" if e is not None else "-" for e in others) + ")" if others else ""
+                cells.append(text)
+            print(f"| {step} | " + " | ".join(cells) + " |")
+        print()
+
+
+def _s(results: dict[str, Result], step: str) -> float | None:
+    r = results.get(step)
+    return r.seconds if r else None
+
+
+def print_targets(sizes: list[Size]) -> None:
+    print("## Targets\n")
+    big = [s for s in sizes if s.target >= TARGET_TRIPLES]
+    for s in big:
+        parts = [s.sezkg.get(name) for name in END_TO_END]
+        if any(p is None or p.seconds is None for p in parts):
+            print(f"- end to end at {s.triples:,}: not measured (a step did not run)")
+            continue
+        total = sum(p.seconds for p in parts if p and p.seconds)
+        peak = max(p.peak_mib for p in parts if p and p.peak_mib) / 1024
+        verdict = "met" if total < TARGET_SECONDS and peak < TARGET_GIB else "MISSED"
+        print(f"- end to end at {s.triples:,} triples ({' + '.join(END_TO_END)}): {total:,.0f} s, peak {peak:.2f} GiB "
+              f"-> target {TARGET_SECONDS:.0f} s and {TARGET_GIB:g} GiB {verdict}"
+              " (the report repeats load, validate and overlaps inside it)")
+    if len(sizes) > 1:
+        a, b = sizes[-2], sizes[-1]
+        worst = [(exponent(_s(a.sezkg, st), _s(b.sezkg, st), a.triples, b.triples), st) for st in COMPARED]
+        over = [f"{st} {e:.2f}" for e, st in worst if e is not None and e > 1.15]
+        print(f"- super-linear steps between {a.triples:,} and {b.triples:,} (exponent > 1.15): "
+              + (", ".join(over) if over else "none"))
+    print()
+
+
+def print_rows_table(folder: Path, repeats: int = 5) -> None:
+    """Every catalogue query through sezkg (run_select on a KnowledgeGraph) against the same text
+    on raw pyoxigraph, solutions iterated; best CPU time of `repeats` interleaved runs each."""
+    from sezkg.kg.load import load
+    from sezkg.kg.sparql_guard import check_read_only
+    from sezkg.questions.catalogue import catalogue, run_select
+
+    kg = load(data=[folder])
+    print(f"## Row conversion at {len(kg):,} triples: run_select against raw pyoxigraph "
+          f"(best CPU time of {repeats})\n")
+    print("| query | rows | raw pyoxigraph | sezkg | ratio | rows read too | ratio | SPARQL guard, first run |")
+    print("|---|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for name, query in catalogue().items():
+        text = query.bind()
+
+        def raw(text: str = text) -> None:
+            for _ in kg.store.query(text, use_default_graph_as_union=True):
+                pass
+
+        def ours(query: Any = query) -> Any:
+            return run_select(kg, query)
+
+        def read(query: Any = query) -> None:
+            for row in run_select(kg, query):
+                len(row)
+
+        start = time.process_time()
+        raw()
+        if time.process_time() - start > 10:  # a query this slow measures the engine, not the rows
+            print(f"| {name} | - | {time.process_time() - start:,.0f} s once | not repeated | - | - | - | - |")
+            continue
+        best = {"raw": math.inf, "ours": math.inf, "read": math.inf}
+        rows = len(ours())
         for _ in range(repeats):
-            gc.collect()
-            start = time.perf_counter()
-            try:
-                with time_limit(self.budget):
-                    result = fn()
-            except OverBudget:
-                if scaled:
-                    self.previous[key] = math.inf
-                return f"aborted (> {self.budget:g} s budget)", None
-            best = min(best, time.perf_counter() - start)
-        if scaled:
-            self.previous[key] = best
-        return best, result
-
-    def add(self, dataset: str, triples: int, step: str, ours: float | str, naive: float | str) -> None:
-        ratio = f"{naive / ours:,.1f}x" if isinstance(ours, float) and isinstance(naive, float) and ours > 0 else "-"
-        self.rows.append((dataset, f"{triples:,}", step, seconds(ours), seconds(naive), ratio))
-
-
-def seconds(t: float | str) -> str:
-    return t if isinstance(t, str) else f"{t:.2f}" if t >= 10 else f"{t:.4f}"
-
-
-def concepts(files: KGFiles) -> tuple[list[str], list[str]]:
-    """The real zone-type and sector concept IRIs of ontology/schemes.ttl."""
-    store = ox.Store()
-    store.load(path=str(files.ontology / "schemes.ttl"), format=ox.RdfFormat.TURTLE)
-    in_scheme = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
-
-    def members(scheme: str) -> list[str]:
-        node = ox.NamedNode(f"https://w3id.org/sezkg/scheme/{scheme}")
-        quads = store.quads_for_pattern(None, in_scheme, node, None)
-        return sorted(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
-
-    return members("zone-type"), members("sector")
-
-
-def zone(rng: random.Random, zid: str, label: str, zone_types: list[str], sectors: list[str]) -> tuple[str, int, bool]:
-    """One zone like data/zones.trig: its TriG, its triple count, whether it has a management company."""
-    picked = " , ".join(f"<{x}>" for x in rng.sample(sectors, rng.randint(1, 3)))
-    company = rng.random() < 0.9  # one zone in ten has no management company
-    lines = [f'zone:{zid} a sez:SpecialEconomicZone ; rdfs:label "{label}"@en ;',
-             f"    sez:zoneType <{rng.choice(zone_types)}> ; sez:prioritySector {picked} ;",
-             f"    sez:locatedIn region:r{rng.randrange(REGIONS):02d} ;",
-             f'    sez:establishedYear "{rng.randint(1990, 2024)}"^^xsd:gYear ;',
-             f'    sez:areaHectares "{rng.randint(50, 30000)}"^^xsd:decimal ;',
-             *([f"    sez:managementCompany orgid:mc-{zid} ;"] if company else []),
-             f'    rdfs:comment "Synthetic zone {zid}."@en .']
-    return "\n".join(lines), 7 + picked.count("<") + company, company
-
-
-def write_synthetic(folder: Path, target: int, files: KGFiles, seed: int = 20261128) -> None:
-    """TriG like data/: sources, zones and organisations spread over many source graphs."""
-    rng = random.Random(seed)
-    zone_types, sectors = concepts(files)
-    blocks: dict[str, list[str]] = {"sources": [], "zones": [], "organisations": []}
-    regions = ['region:kazakhstan a sez:Country ; rdfs:label "Kazakhstan"@en .']
-    regions += [f'region:r{r:02d} a sez:Oblast ; rdfs:label "Region {r}"@en ; sez:locatedIn region:kazakhstan .'
-                for r in range(REGIONS)]
-    written, g = 2 + 3 * REGIONS, 0
-    while written < target or g == 0:
-        s = f"s{g:05d}"  # one source document, one named graph
-        ref = f" ;\n    dcterms:references src:s{g - 1:05d}" if g else ""
-        blocks["sources"].append(
-            f'GRAPH src:{s} {{\n  src:{s} a sez:Source ; rdfs:label "Synthetic source {g}"@en ;\n'
-            f'    dcterms:issued "{rng.randint(1995, 2025)}"^^xsd:gYear ; dcterms:creator orgid:o{s}-0{ref} .\n}}')
-        written += 5 if g else 4
-        zones, orgs = (list(regions) if g == 0 else []), []
-        for z in range(ZONES_PER_GRAPH):
-            text, count, company = zone(rng, f"z{s}-{z}", f"Zone {g}-{z} SEZ", zone_types, sectors)
-            zones.append(text)
-            written += count
-            if company:
-                orgs.append(f'orgid:mc-z{s}-{z} a sez:ManagementCompany ; rdfs:label "Management company {g}-{z}"@en ;'
-                            " sez:basedInCountry region:kazakhstan .")
-                written += 3
-            if g and rng.random() < 0.2:  # a later source restates an earlier zone's area
-                zones.append(f'zone:zs{g - 1:05d}-{z} sez:areaHectares "{rng.randint(50, 30000)}"^^xsd:decimal .')
-                written += 1
-        for o in range(ORGS_PER_GRAPH):
-            parent = f" ; org:subOrganizationOf orgid:o{s}-0" if o else ""
-            orgs.append(f'orgid:o{s}-{o} a sez:{rng.choice(ORG_CLASSES)} ; rdfs:label "Organisation {g}-{o}"@en ;'
-                        f" sez:basedInCountry region:kazakhstan{parent} .")
-            written += 4 if o else 3
-        blocks["zones"].append(f"GRAPH src:{s} {{\n" + "\n".join(zones) + "\n}")
-        blocks["organisations"].append(f"GRAPH src:{s} {{\n" + "\n".join(orgs) + "\n}")
-        g += 1
-    for topic, texts in blocks.items():  # a graph spans three files, as gout-2025 does in data/
-        for start in range(0, len(texts), GRAPHS_PER_FILE):
-            chunk = "\n\n".join(texts[start:start + GRAPHS_PER_FILE])
-            (folder / f"{topic}-{start // GRAPHS_PER_FILE:04d}.trig").write_text(PREFIXES + "\n" + chunk + "\n")
-
-
-def naive_load(files: KGFiles, data: list[Path]) -> rdflib.Dataset:
-    ds = rdflib.Dataset(default_union=True)  # union as default graph, as kg.select and pyshacl use
-    for path in ontology_paths(files.ontology):
-        ds.graph(rdflib.URIRef(path.as_uri())).parse(path, format="turtle")
-    for path in data:
-        ds.parse(path, format="trig")
-    return ds
-
-
-def run_dataset(bench: Bench, name: str, files: KGFiles, data: list[Path], repeats: int, scaled: bool) -> None:
-    """Every step on one dataset, sezkg and naive side by side."""
-    ours, kg = bench.measure("load", "sezkg", lambda: sezkg.load(files, data=data), repeats, scaled)
-    naive, ds = bench.measure("load", "naive", lambda: naive_load(files, data), repeats, scaled)
-    if kg is None:
-        bench.add(name, 0, "load", ours, naive)
-        bench.notes.append(f"{name}: sezkg load did not run, so no other step did")
-        return
-    assert isinstance(kg, KnowledgeGraph)
-    n = len(kg)
-    bench.add(name, n, "load", ours, naive)
-
-    def both(step: str, mine: Callable[[], Any], theirs: Callable[[rdflib.Dataset], Any]) -> tuple[Any, Any]:
-        """Time both sides now (so closures over loop variables are safe) and add one row."""
-        t_ours, r_ours = bench.measure(step, "sezkg", mine, repeats, scaled)
-        t_naive, r_naive = bench.measure(step, "naive", lambda: theirs(ds), repeats, scaled) if ds is not None \
-            else ("skipped (no naive dataset)", None)
-        bench.add(name, n, step, t_ours, t_naive)
-        return r_ours, r_naive
-
-    shacl, report = both("validate: SHACL", lambda: run_shacl(kg, files.shapes),
-                         lambda d: pyshacl.validate(d, shacl_graph=str(files.shapes)))
-    if shacl is not None and report is not None and (not shacl[0]) != report[0]:
-        bench.notes.append(f"{name}: SHACL disagrees: sezkg {len(shacl[0])} violations, pyshacl conforms={report[0]}")
-    if shacl is not None and shacl[0]:
-        bench.notes.append(f"{name}: sezkg found {len(shacl[0])} SHACL violations, e.g. {shacl[0][0].message}")
-    gates = catalogue(files.queries)
-    t_gates, found = bench.measure("violation queries", "sezkg", partial(run_violation_queries, kg, gates),
-                                   repeats, scaled)
-    bench.add(name, n, "validate: violation queries", t_gates, "-")
-    if found is not None and found[0]:
-        bench.notes.append(f"{name}: {len(found[0])} violation-query rows, e.g. {found[0][0].check}")
-    for fmt in ("nquads", "trig"):
-        both(f"export: {fmt}", partial(serialize, kg, fmt), lambda d: d.serialize(format=fmt))
-    for label, sparql in (("query: count per graph", COUNT_PER_GRAPH), ("query: NOT EXISTS", ZONES_WITHOUT_COMPANY)):
-        mine, theirs = both(label, partial(kg.select, sparql), lambda d: list(d.query(sparql)))
-        if mine is not None and theirs is not None and len(mine) != len(theirs):
-            bench.notes.append(f"{name}: {label}: sezkg {len(mine)} rows, rdflib {len(theirs)} rows")
-
-
-def print_table(bench: Bench) -> None:
-    header = ("dataset", "triples", "step", "sezkg s", "naive s", "naive/sezkg")
-    widths = [max(len(r[i]) for r in [header, *bench.rows]) for i in range(len(header))]
-    for row in [header, tuple("-" * w for w in widths), *bench.rows]:
-        print(" | ".join(c.rjust(w) if i in (1, 3, 4, 5) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+            for key, fn in (("raw", raw), ("ours", ours), ("read", read)):
+                start = time.process_time()
+                fn()
+                best[key] = min(best[key], time.process_time() - start)
+        start = time.perf_counter()
+        check_read_only(text)
+        guard = time.perf_counter() - start
+        floor = max(best["raw"], 1e-4)  # below 0.1 ms the clock, not the query, is measured
+        worst = max(worst, best["ours"] / floor)
+        print(f"| {name} | {rows:,} | {best['raw'] * 1000:,.1f} ms | {best['ours'] * 1000:,.1f} ms | "
+              f"{best['ours'] / floor:.2f}x | {best['read'] * 1000:,.1f} ms | {best['read'] / floor:.2f}x | "
+              f"{guard * 1000:.1f} ms |")
+    print(f"\nworst ratio: {worst:.2f}x (target 1.3x)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
-                        help="target triple counts of the synthetic KGs")
-    parser.add_argument("--quick", action="store_true", help="real data and ~10k triples only, one run each")
-    parser.add_argument("--budget-seconds", type=float, default=300.0,
-                        help="per step: abort a run past this, skip a size when the previous took > budget/10")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 5_000_000])
+    parser.add_argument("--budget", type=float, default=900.0, help="seconds a sezkg step may take")
+    parser.add_argument("--naive-budget", type=float, default=120.0, help="seconds a naive step may take")
+    parser.add_argument("--memory-budget-gib", type=float, default=8.0, help="predicted peak RSS a step may reach")
+    parser.add_argument("--worlds", type=Path, help="keep generated worlds here (and reuse them)")
+    parser.add_argument("--rows-only", action="store_true", help="only the row-conversion table (at ~100k)")
+    parser.add_argument("--no-rows", action="store_true", help="skip the row-conversion table")
+    parser.add_argument("--worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = [10_000] if args.quick else sorted(args.sizes)
-    files = default_files()
-    print(f"python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"nproc {cores}; pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}, "
-          f"pyshacl {pyshacl.__version__}; budget {args.budget_seconds:g} s per step")
-    bench = Bench(args.budget_seconds)
-    ontology_triples = sum(f.quads for f in sezkg.load(files).files if f.kind == "ontology")
-    run_dataset(bench, "real data", files, data_paths([files.data]), 1 if args.quick else 3, scaled=False)
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="sezkg-bench-") as tmp:
-            write_synthetic(Path(tmp), size - ontology_triples, files)
-            repeats = 3 if size <= 10_000 and not args.quick else 1
-            run_dataset(bench, f"synthetic ~{size:,}", files, data_paths([Path(tmp)]), repeats, scaled=True)
-        gc.collect()
-        sys.stdout.flush()
-        print(f"... done ~{size:,} triples", file=sys.stderr, flush=True)
-    print(flush=True)
-    print_table(bench)
-    for note in bench.notes:
-        print(f"note: {note}")
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(f"peak memory (ru_maxrss, whole run): {peak_kib / 1024:.0f} MiB")
+    if args.worker:
+        return worker_main(*args.worker)
+
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+    import world
+
+    cores = len(os.sched_getaffinity(0))
+    print(f"{datetime.date.today()}; python {platform.python_version()}, {platform.platform()}; {cores} cores; "
+          f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, pyshacl {pyshacl.__version__}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    worlds = args.worlds or Path(tempfile.mkdtemp(prefix="sezkg-worlds-"))
+    sizes: list[Size] = []
+    for target in sorted(args.sizes):
+        folder = worlds / f"world-{target}"
+        if not folder.exists():
+            written = world.write_world(folder, target)
+            print(f"world ~{target:,}: {written.triples:,} data triples, {written.shape.zones:,} zones, "
+                  f"{written.shape.per_zone}, written in {written.seconds:.1f} s", flush=True)
+        if args.rows_only:
+            print_rows_table(folder)
+            return 0
+        size = Size(target)
+        print(f"... sezkg at ~{target:,}", file=sys.stderr, flush=True)
+        skip = skips(sizes, "sezkg", list(COMPARED), target, args.budget, args.memory_budget_gib * 1024)
+        answer = run_worker("sezkg", folder, worlds / "out", skip, args.budget)
+        size.sezkg, size.triples = results_of(answer), answer.get("triples", 0)
+        size.sezkg = {k: v for k, v in size.sezkg.items() if v.note != DONE}
+        size.report_progress = answer.get("report progress", [])
+        naive_steps = [n for names in COMPARED.values() for n in names]
+        print(f"... naive at ~{target:,}", file=sys.stderr, flush=True)
+        skip = skips(sizes, "naive", naive_steps, target, args.naive_budget, args.memory_budget_gib * 1024)
+        queries = [answer.get("overlap queries", []), answer.get("network queries", [])]
+        size.naive = results_of(run_worker("naive", folder, worlds / "out", skip, args.naive_budget, queries))
+        sizes.append(size)
+        if "failed" in answer:
+            print(f"note: {answer['failed']}")
+    print_tables(sizes)
+    print_targets(sizes)
+    if not args.no_rows:
+        small = min(args.sizes)
+        print_rows_table(worlds / f"world-{small}")
+    if not args.worlds:
+        shutil.rmtree(worlds, ignore_errors=True)
     return 0
 
 

@@ -41,6 +41,21 @@ FINDINGS_PER_ZONE = 2
 
 
 @dataclass(frozen=True)
+class PerZone:
+    """How many of each fact a zone's source states (bench/world.py scales these up)."""
+
+    organisations: int = ORGANISATIONS_PER_ZONE
+    mandates: int = MANDATES_PER_ZONE
+    findings: int = FINDINGS_PER_ZONE  # each finding cites one figure: at most `observations`
+    observations: int = OBSERVATIONS_PER_ZONE
+
+    def times(self, factor: float) -> PerZone:
+        """Every count multiplied by `factor` and rounded (at least one of each)."""
+        return PerZone(*(max(1, round(n * factor)) for n in (self.organisations, self.mandates, self.findings,
+                                                               self.observations)))
+
+
+@dataclass(frozen=True)
 class Expected:
     """A result a validator must report for a planted violation."""
 
@@ -120,9 +135,12 @@ def _typed(value: object, datatype: str) -> str:
 
 
 class Builder:
-    def __init__(self, zones: int, seed: int):
+    def __init__(self, zones: int, seed: int, per_zone: PerZone = PerZone()):
+        if per_zone.findings > per_zone.observations:
+            raise ValueError("each finding cites a figure of its zone: findings <= observations")
         self.rng = random.Random(seed)
         self.zones = zones
+        self.per_zone = per_zone
         self.schemes = concepts()
         self.graphs: dict[str, list[Entity]] = {}
 
@@ -136,6 +154,12 @@ class Builder:
         return e
 
     def build(self) -> None:
+        self.national()
+        for i in range(self.zones):
+            self.zone(i)
+
+    def national(self) -> None:
+        """The national source: ministry, audit body, regions and audits (draws no random numbers)."""
         national = SOURCE + "synthetic-national"
         self.source(national, "National synthetic register", ID + "org/synthetic-ministry")
         self.entity(national, ID + "org/synthetic-ministry", "sez:Ministry").add("rdfs:label", _text("Synthetic ministry"))
@@ -149,8 +173,6 @@ class Builder:
                 "rdfs:label", _text(f"Synthetic audit {a}")).add(
                 "prov:wasAssociatedWith", _iri(ID + "org/synthetic-audit-body")).add(
                 "dcterms:date", _typed(2015 + a % 10, "gYear"))
-        for i in range(self.zones):
-            self.zone(i)
 
     def source(self, graph: str, title: str, creator: str) -> Entity:
         return self.entity(graph, graph, "sez:Source").add("dcterms:title", _text(title)).add(
@@ -171,26 +193,28 @@ class Builder:
             "sez:locatedIn", _iri(f"{ID}region/synthetic-{i % REGIONS}")).add(
             "sez:managementCompany", _iri(company))
         self.entity(graph, company, "sez:ManagementCompany").add("rdfs:label", _text(f"Synthetic management company {i}"))
-        organisations = [f"{ID}org/synthetic-{i}-{k}" for k in range(ORGANISATIONS_PER_ZONE)]
+        # Labels say "k of zone i", not "i-k": the duplicate gate compares labels without punctuation,
+        # and "1-10" and "11-0" would then be one name once a zone has ten of anything.
+        organisations = [f"{ID}org/synthetic-{i}-{k}" for k in range(self.per_zone.organisations)]
         for k, o in enumerate(organisations):
             self.entity(graph, o, rng.choice(["sez:PrivateCompany", "sez:ForeignCompany", "sez:Bank"])).add(
-                "rdfs:label", _text(f"Synthetic company {i}-{k}")).add("org:subOrganizationOf", _iri(company))
+                "rdfs:label", _text(f"Synthetic company {k} of zone {i}")).add("org:subOrganizationOf", _iri(company))
         self.entity(graph, act, "sez:Law").add("rdfs:label", _text(f"Synthetic law {i}")).add(
             "sez:actNumber", f'"{i}-VI"').add("dcterms:issued", _typed(f"20{rng.randint(10, 19)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", "date"))
-        for k in range(MANDATES_PER_ZONE):
+        for k in range(self.per_zone.mandates):
             start = rng.randint(2005, 2020)
             m = self.entity(graph, f"{ID}synthetic/mandate-{i}-{k}", "sez:Mandate").add(
-                "rdfs:label", _text(f"Synthetic mandate {i}-{k}")).add(
+                "rdfs:label", _text(f"Synthetic mandate {k} of zone {i}")).add(
                 "sez:mandateHolder", _iri(rng.choice([company, *organisations]))).add(
                 "sez:governanceFunction", self.pick("governance-function")).add(
                 "sez:scopeZone", _iri(zone)).add("sez:legalBasis", _iri(act)).add("sez:validFrom", _typed(start, "gYear"))
             if k == 0 and i % 4 == 0:  # few mandates have an end in the real data
                 m.add("sez:validUntil", _typed(start + rng.randint(1, 15), "gYear"))
         observations = []
-        for k in range(OBSERVATIONS_PER_ZONE):
+        for k in range(self.per_zone.observations):
             o = f"{ID}synthetic/observation-{i}-{k}"
             observations.append(o)
-            e = self.entity(graph, o, "sez:Observation").add("rdfs:label", _text(f"Synthetic figure {i}-{k}")).add(
+            e = self.entity(graph, o, "sez:Observation").add("rdfs:label", _text(f"Synthetic figure {k} of zone {i}")).add(
                 "sez:observedSubject", _iri(zone)).add("sez:measure", self.pick("measure"))
             if k % 4 == 0:  # a share in per cent, within bounds
                 e.add("sez:value", _typed(rng.randint(0, 100), "decimal")).add("sez:unit", _iri(SCHEME + "unit/percent"))
@@ -206,10 +230,10 @@ class Builder:
         recommendation = f"{ID}synthetic/recommendation-{i}"
         self.entity(graph, recommendation, "sez:Recommendation").add(
             "rdfs:label", _text(f"Synthetic recommendation {i}")).add("sez:statement", _text("Do better."))
-        for k in range(FINDINGS_PER_ZONE):
+        for k in range(self.per_zone.findings):
             function = self.pick("governance-function")
             self.entity(graph, f"{ID}synthetic/finding-{i}-{k}", "sez:Finding").add(
-                "rdfs:label", _text(f"Synthetic finding {i}-{k}")).add(
+                "rdfs:label", _text(f"Synthetic finding {k} of zone {i}")).add(
                 "sez:findingCategory", self.pick("finding-category")).add(
                 "sez:statement", _text(f"Synthetic finding {i}-{k} states a problem.")).add(
                 "prov:wasGeneratedBy", _iri(f"{ID}synthetic/audit-{i // 10}")).add(

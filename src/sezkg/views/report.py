@@ -17,7 +17,7 @@ from ..kg.files import building_folder, check_replaceable
 from ..kg.load import KnowledgeGraph, load
 from ..kg.resources import KGFiles, default_files
 from ..publish.entities import write_entities
-from ..publish.export import FORMATS, serialize
+from ..publish.export import FORMATS, serialize_to
 from ..publish.tables import build_tables, write_tables_into
 from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import find_overlaps
@@ -79,7 +79,8 @@ def build_report(
         exports = building / "export"
         exports.mkdir()
         for spec in FORMATS.values():
-            (exports / f"sezkg.{spec.extension}").write_bytes(serialize(kg, spec.name))
+            with (exports / f"sezkg.{spec.extension}").open("wb") as handle:  # streamed, not held in memory
+                serialize_to(kg, spec.name, handle, spool_dir=exports)
         (building / "validation.txt").write_text(validation_text(report), encoding="utf-8")
         (building / "validation.json").write_text(validation_json(report), encoding="utf-8")
         (building / "overlaps.txt").write_text(overlaps_text(overlaps), encoding="utf-8")

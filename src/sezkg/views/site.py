@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..kg.files import building_folder
 from ..kg.load import KnowledgeGraph
 from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
-from ..publish.export import serialize
+from ..publish.export import serialize, serialize_to
 from ..publish.jsonld import Compactor, load_context, to_jsonld
 from ..questions.catalogue import catalogue, run_select
 from .chrome import names_in_other_languages, newest_source_date, page
@@ -295,7 +295,8 @@ class SiteBuilder:
             (building / "void.ttl").write_bytes(self.void())
             (building / "dumps").mkdir()
             for fmt, name in DUMPS.items():
-                (building / "dumps" / name).write_bytes(serialize(self.kg, fmt))
+                with (building / "dumps" / name).open("wb") as handle:  # streamed, not held in memory
+                    serialize_to(self.kg, fmt, handle, spool_dir=building / "dumps")
             (building / "index.html").write_text(self.index_page(), encoding="utf-8")
             (building / "query").mkdir()
             (building / "query" / "index.html").write_text(
