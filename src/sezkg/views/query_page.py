@@ -16,9 +16,9 @@ import json
 from collections import defaultdict
 
 from ..kg.namespaces import BASE, PREFIXES
-from ..questions.catalogue import Query, catalogue, run_select
+from ..questions.catalogue import Query, catalogue
 from ..questions.endpoint import Runner
-from ..questions.names import WANTED
+from ..questions.names import WANTED, resolver
 from . import ui
 from .chrome import Names, page
 
@@ -53,15 +53,10 @@ def query_page_data(runner: Runner, queries: dict[str, Query] | None = None) -> 
     """The catalogue with typed parameters, and for IRI parameters the named things of the
     kind each wants (zones, organisations, functions, regions, sources), sorted by name."""
     queries = queries or catalogue()
-    labels: dict[str, str] = {}
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for row in run_select(runner, queries["names"]):
-        iri, name, kind = row["thing"].value, row["name"].value, row["kind"].value
-        kinds[iri].add(kind)
-        if iri not in labels or getattr(row["name"], "language", "") == "en":
-            labels[iri] = name
+    names = resolver(runner, queries)  # the same names and kinds `--param` resolves against
+    labels = names.labels
     by_kind: dict[str, list[dict]] = defaultdict(list)
-    for iri, found in kinds.items():
+    for iri, found in names.kinds.items():
         for kind in found:
             by_kind[kind].append({"iri": iri, "label": labels[iri]})
     options = {k: sorted(v, key=lambda x: (x["label"].casefold(), x["iri"])) for k, v in by_kind.items()}
