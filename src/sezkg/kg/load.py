@@ -580,7 +580,10 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     """
     files = files or default_files()
     loaded: list[LoadedFile] = []
-    all_quads: list[ox.Quad] = []
+    # Each file goes into the store once it has passed its checks, so no more than one file's
+    # quads are held as Python objects at a time (at ~5M triples a list of them all took GBs).
+    # The store is only returned at the end: on a bad file nothing built so far escapes.
+    store = ox.Store()
     graph_files: dict[str, list[Path]] = {}
     ontology: dict[str, set[ox.Quad]] = {}
 
@@ -589,7 +592,7 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
         for g in graphs:
             graph_files.setdefault(g, []).append(path)
         loaded.append(LoadedFile(path, kind, tuple(graphs), len(quads)))
-        all_quads.extend(quads)
+        store.bulk_extend(quads)
 
     ontology_files = ontology_paths(files.ontology)
     if not ontology_files:
@@ -604,6 +607,4 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     for path in data_paths(sources):
         record(path, "data", _load_data_file(path, ontology))
 
-    store = ox.Store()
-    store.bulk_extend(all_quads)
     return KnowledgeGraph(store, tuple(loaded), {g: tuple(ps) for g, ps in graph_files.items()})
