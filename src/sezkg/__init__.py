@@ -14,7 +14,10 @@ modules. Everything is imported on first use, so `import sezkg` and the CLI star
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` is not imported at start-up (~5 ms); mypy reads the name all the same
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.2.0"
 

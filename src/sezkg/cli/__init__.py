@@ -2,73 +2,111 @@
 library; this module assembles them and turns every error into one message and an exit code.
 
 Exit codes a script can trust: 0 ok, 1 violations found, 2 usage, input or system error.
-Heavy libraries (rdflib, pyshacl, networkx, matplotlib) are imported only by the verbs that
-use them, so `sezkg --help` and `sezkg queries` start at once.
+Only the module of the verb being run is imported, and heavy libraries (rdflib, pyshacl,
+networkx, matplotlib) only by the verbs that use them, so `sezkg --help` and `sezkg queries`
+start at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from typing import Protocol
 
 from .. import __version__
 from ..errors import EXIT_ERROR, EXIT_OK, SezkgError
-from . import (
-    export,
-    graphs,
-    overlaps,
-    push,
-    queries,
-    report,
-    serve,
-    site,
-    tables,
-    validate,
-    viz,
-    zones,
-)
+
+TYPE_CHECKING = False  # typing itself costs ~5 ms at start-up; mypy reads the name all the same
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Verb(Protocol):
+        """What a verb module (or a class, for a second verb in one module) provides."""
+
+        @property
+        def EXAMPLE(self) -> str: ...
+        def add_arguments(self, parser: argparse.ArgumentParser, /) -> None: ...
+        def run(self, args: argparse.Namespace, /) -> int: ...
+
 
 DESCRIPTION = (
     "sezkg answers, from data you can check source by source, who is responsible for what in "
     "Kazakhstan's special economic zones, where their mandates overlap, and what the audits found."
 )
 
+# Every verb: the module (and class, for a second verb in one module) that runs it, and its
+# one-line help. Only the verb being run is imported, so `sezkg --help` imports none of them.
+VERBS: dict[str, tuple[str, str | None, str]] = {
+    "report": ("report", None,
+               "load, validate, find the overlaps and write a browsable report folder (the main job)"),
+    "overlaps": ("overlaps", None, "every overlapping responsibility, ranked, with its evidence and sources"),
+    "zones": ("zones", None,
+              "the special economic zones in force on a date (default today), with their names then and status"),
+    "completeness": ("zones", "Completeness",
+                     "per zone, which facts the graph knows and from how many sources: the gaps, in a table or CSV"),
+    "queries": ("queries", None,
+                "the query catalogue: each question with its parameters; give a name (or a word) for details"),
+    "query": ("queries", "Query", "run one catalogue query"),
+    "validate": ("validate", None,
+                 "check the KG against the SHACL shapes and the violation queries (exit 1 on violations)"),
+    "tables": ("tables", None,
+               "write flat tables for spreadsheets and data portals: zones, organisations, mandates, findings, "
+               "figures, overlaps, sources and legal acts as labelled CSVs, one .xlsx and a Frictionless "
+               "datapackage.json"),
+    "export": ("export", None,
+               "write the whole KG (or one source's graph) in an RDF format, or as a FollowTheMoney-style "
+               "entity stream (one JSON entity per line)"),
+    "graphs": ("graphs", None, "list the named graphs (one per source) with their quad counts and files"),
+    "viz": ("viz", None,
+            "write the interactive overlap network, the matrix, images and GraphML/GEXF into a folder"),
+    "site": ("site", None,
+             "write the static linked-data site: a page per IRI with Turtle and JSON-LD, VoID/DCAT, dumps"),
+    "push": ("push", None,
+             "write every named graph to a triple store in one SPARQL Update, read back and verified"),
+    "serve": ("serve", None,
+              "serve the KG read-only: SPARQL at /sparql, a query page and the linked-data site"),
+}
 
-class Verb(Protocol):
-    """What each verb module (or class, for a second verb in one module) provides."""
 
-    @property
-    def NAME(self) -> str: ...
-    @property
-    def HELP(self) -> str: ...
-    @property
-    def EXAMPLE(self) -> str: ...
-    def add_arguments(self, parser: argparse.ArgumentParser, /) -> None: ...
-    def run(self, args: argparse.Namespace, /) -> int: ...
+def verb(name: str) -> Verb:
+    """The module (or class) of one verb, imported now."""
+    module_name, attribute, _ = VERBS[name]
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    found: Verb = getattr(module, attribute) if attribute else module
+    return found
 
 
-VERBS: list[Verb] = [report, overlaps, zones, zones.Completeness, queries, queries.Query, validate,
-                                  tables, export, graphs, viz, site, push, serve]
+def _verb_named_in(argv: list[str]) -> str | None:
+    """The verb the arguments ask for: the first one not an option (sezkg's own are --help and --version)."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in VERBS else None
+    return None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the options of the verb `argv` names (of every verb when argv is None)."""
+    chosen = set(VERBS) if argv is None else {_verb_named_in(argv)}
     parser = argparse.ArgumentParser(
         prog="sezkg", description=DESCRIPTION,
         epilog="Start with `sezkg report`; `sezkg VERB --help` shows each verb's options and an example.")
     parser.add_argument("--version", action="version", version=f"sezkg {__version__}")
     subparsers = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-    for verb in VERBS:
-        sub = subparsers.add_parser(verb.NAME, help=verb.HELP, description=verb.HELP[:1].upper() + verb.HELP[1:] + ".",
-                                    epilog=f"example: {verb.EXAMPLE}",
+    for name, (_, _, help_text) in VERBS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".",
                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-        verb.add_arguments(sub)
-        sub.set_defaults(run=verb.run)
+        if name in chosen:
+            runner = verb(name)
+            sub.epilog = f"example: {runner.EXAMPLE}"
+            runner.add_arguments(sub)
+            sub.set_defaults(run=runner.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     try:
         return int(args.run(args))
     except SezkgError as exc:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 
+TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:
     from ..questions.endpoint import Runner
 

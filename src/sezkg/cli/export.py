@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, UsageError
 from .common import data_option
 
+TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:
     from ..kg.load import KnowledgeGraph
 
-NAME = "export"
-HELP = ("write the whole KG (or one source's graph) in an RDF format, or as a FollowTheMoney-style "
-        "entity stream (one JSON entity per line)")
 EXAMPLE = 'sezkg export --format trig --output sezkg.trig; sezkg export --format turtle --graph "Gout (2025)"'
 FORMAT_NAMES = ("jsonld", "nquads", "ntriples", "trig", "turtle", "xml", "entities")
 

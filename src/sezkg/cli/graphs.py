@@ -7,8 +7,6 @@ import argparse
 from ..errors import EXIT_OK
 from .common import data_option
 
-NAME = "graphs"
-HELP = "list the named graphs (one per source) with their quad counts and files"
 EXAMPLE = "sezkg graphs"
 
 

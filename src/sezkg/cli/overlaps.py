@@ -9,8 +9,6 @@ from ..errors import EXIT_OK
 from .common import data_option, endpoint_options, lang_option, runner
 from .queries import ROW_FORMATS
 
-NAME = "overlaps"
-HELP = "every overlapping responsibility, ranked, with its evidence and sources"
 EXAMPLE = "sezkg overlaps --zone \"Astana New City\""
 
 

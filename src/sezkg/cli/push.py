@@ -7,8 +7,6 @@ import argparse
 from ..errors import EXIT_OK
 from .common import data_option
 
-NAME = "push"
-HELP = "write every named graph to a triple store in one SPARQL Update, read back and verified"
 EXAMPLE = "sezkg push --endpoint http://127.0.0.1:7878/query"
 
 

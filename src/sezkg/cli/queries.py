@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 from .common import data_option, endpoint_options, lang_option, runner
 
+TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:
     from ..questions.catalogue import Param
     from ..questions.catalogue import Query as CatalogueQuery
 
-NAME = "queries"
-HELP = "the query catalogue: each question with its parameters; give a name (or a word) for details"
 EXAMPLE = "sezkg queries zone-governors   # or: sezkg queries incentive"
 
 ROW_FORMATS = ("table", "csv", "json", "markdown")
@@ -67,8 +65,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Query:
-    NAME = "query"
-    HELP = "run one catalogue query"
     EXAMPLE = "sezkg query zone-governors --param zone=saryarka --param date=2024"
 
     @staticmethod

@@ -9,8 +9,6 @@ from pathlib import Path
 from ..errors import EXIT_OK, EXIT_VIOLATIONS
 from .common import data_option, force_option
 
-NAME = "report"
-HELP = "load, validate, find the overlaps and write a browsable report folder (the main job)"
 EXAMPLE = "sezkg report --out sezkg-report && xdg-open sezkg-report/index.html"
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 from ..errors import EXIT_OK
 from .common import data_option
 
-NAME = "serve"
-HELP = "serve the KG read-only: SPARQL at /sparql, a query page and the linked-data site"
 EXAMPLE = "sezkg serve --port 7878   # then open http://127.0.0.1:7878/"
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 from ..errors import EXIT_OK
 from .common import data_option, force_option
 
-NAME = "site"
-HELP = "write the static linked-data site: a page per IRI with Turtle and JSON-LD, VoID/DCAT, dumps"
 EXAMPLE = "sezkg site public/ --endpoint https://example.org/sparql"
 
 

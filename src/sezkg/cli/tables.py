@@ -8,9 +8,6 @@ from pathlib import Path
 from ..errors import EXIT_OK
 from .common import data_option, endpoint_options, force_option, lang_option
 
-NAME = "tables"
-HELP = ("write flat tables for spreadsheets and data portals: zones, organisations, mandates, findings, "
-        "figures, overlaps, sources and legal acts as labelled CSVs, one .xlsx and a Frictionless datapackage.json")
 EXAMPLE = "sezkg tables sezkg-tables/ --lang ru"
 
 

@@ -8,8 +8,6 @@ import sys
 from ..errors import EXIT_OK, EXIT_VIOLATIONS
 from .common import data_option
 
-NAME = "validate"
-HELP = "check the KG against the SHACL shapes and the violation queries (exit 1 on violations)"
 EXAMPLE = "sezkg validate --data my-zone.trig --format json"
 
 

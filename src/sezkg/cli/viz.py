@@ -8,8 +8,6 @@ from pathlib import Path
 from ..errors import EXIT_OK
 from .common import data_option, endpoint_options, force_option, runner
 
-NAME = "viz"
-HELP = "write the interactive overlap network, the matrix, images and GraphML/GEXF into a folder"
 EXAMPLE = "sezkg viz --out sezkg-viz"
 
 

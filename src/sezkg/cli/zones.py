@@ -11,8 +11,6 @@ from ..errors import EXIT_OK
 from .common import data_option, endpoint_options, lang_option, runner
 from .queries import ROW_FORMATS
 
-NAME = "zones"
-HELP = "the special economic zones in force on a date (default today), with their names then and status"
 EXAMPLE = "sezkg zones --as-of 2026-02-10"
 
 
@@ -52,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Completeness:
-    NAME = "completeness"
-    HELP = "per zone, which facts the graph knows and from how many sources: the gaps, in a table or CSV"
     EXAMPLE = "sezkg completeness --format csv --output completeness.csv"
 
     @staticmethod

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 
 import pyoxigraph as ox
+
+TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]

@@ -28,7 +28,10 @@ import pyoxigraph as ox
 from ..errors import InputError, UsageError
 from ..kg.resources import default_files
 from ..kg.rows import Rows
-from .endpoint import Runner
+
+TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
+if TYPE_CHECKING:  # the endpoint client (http.client, SPARQLWrapper) costs ~90 ms to import
+    from .endpoint import Runner
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
@@ -127,6 +130,7 @@ def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
     header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
     fields: dict[str, list[str]] = {"title": [], "question": []}
     params = []
+    slots_of: dict[str, int] = {}
     for number, line in enumerate(header, start=1):
         match = _HEADER.match(line)
         if not match:
@@ -140,7 +144,10 @@ def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
             raise InputError(path, f"bad parameter line (want 'name type [= default] - doc', "
                                    f"type one of {', '.join(PARAM_TYPES)}): {value}", number)
         param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "")
-        slots = len(_values_slot(param.name).findall(text))
+        if not slots_of:  # the parameter slots of the text, read once
+            for slot in _ANY_SLOT.finditer(text):
+                slots_of[slot.group("name")] = slots_of.get(slot.group("name"), 0) + 1
+        slots = slots_of.get(param.name, 0)
         if slots != 1:
             raise InputError(path, f"parameter {param.name!r} needs exactly one 'VALUES ?{param.name} {{ UNDEF }}' "
                                    f"in the query body (found {slots})", number)
@@ -165,10 +172,6 @@ def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
 
 
 _ANY_SLOT = re.compile(r"VALUES\s+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\{\s*UNDEF\s*\}")
-
-
-def _values_slot(name: str) -> re.Pattern[str]:
-    return re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{\s*UNDEF\s*\}")
 
 
 def catalogue(folder: Path | None = None) -> dict[str, Query]:
