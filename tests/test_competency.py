@@ -334,3 +334,19 @@ def test_q24_overlaps_reaching_one_zone(kg):
     assert {"documented-duplication", "shared-mandate", "exception", "conflicting-claim", "unexercised-mandate"} <= kinds
     for o in report.overlaps:
         assert o.national or not o.zones or ID + "zone/astana-new-city" in o.zones
+
+
+def test_completeness_counts_a_national_mandate_for_every_zone_it_does_not_except(kg):
+    """MID's three national mandates except Astana - New City alone (section 1.3): every other
+    zone counts them (an earlier text dropped them everywhere), Astana - New City does not. The
+    count is the number of mandates `zone-governors` lists for the zone."""
+    counts = {row["zone"].value.rsplit("/", 1)[-1]: int(row["mandates"].value) for row in ask(kg, "completeness")}
+
+    def reaching(zone: str, scope: str | None = None) -> set[str]:
+        return {row["mandate"].value for row in ask(kg, "zone-governors", zone=ID + "zone/" + zone)
+                if scope is None or row["scope"].value == scope}
+
+    excepting = reaching("saryarka", "national") - reaching("astana-new-city", "national")
+    assert len(excepting) == 3
+    for zone in ("saryarka", "astana-new-city", "pavlodar"):
+        assert counts[zone] == len(reaching(zone)), zone
