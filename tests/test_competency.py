@@ -350,3 +350,15 @@ def test_completeness_counts_a_national_mandate_for_every_zone_it_does_not_excep
     assert len(excepting) == 3
     for zone in ("saryarka", "astana-new-city", "pavlodar"):
         assert counts[zone] == len(reaching(zone)), zone
+
+
+def test_zone_profile_lists_the_mandates_zone_governors_lists(kg):
+    """A zone's profile names every mandate that reaches it: MID's national mandates that except
+    Astana - New City alone appear in Saryarka's profile (an earlier text dropped them there)."""
+    for zone in ("saryarka", "astana-new-city", "khorgos-eastern-gate"):
+        profile = {row["item"].value for row in ask(kg, "zone-profile", zone=ID + "zone/" + zone)
+                   if row["section"].value.startswith("3 governor")}
+        governors = {row["mandate"].value for row in ask(kg, "zone-governors", zone=ID + "zone/" + zone)}
+        assert profile == governors, zone
+    saryarka = {row["item"].value for row in ask(kg, "zone-profile", zone=ID + "zone/saryarka")}
+    assert ID + "mandate/mid--policy-making" in saryarka
