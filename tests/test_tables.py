@@ -158,3 +158,24 @@ def test_export_graph_by_name():
     assert b"names no source" in proc.stderr
     proc = run_cli("export", "--format", "nquads", "--graph", "Gout (2052)", check=2)
     assert b"closest" in proc.stderr
+
+
+def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(tmp_path):
+    """Excel stops at 1,048,576 rows and XlsxWriter skips writes past it: a longer table (the
+    statements of a large KG) continues in "<name> 2", ... each with the header, no row lost.
+    Shown here with sheets of 3 rows (header + 2)."""
+    import openpyxl
+
+    from sezkg.publish.tables import Table, write_xlsx
+
+    rows = [[f"https://example.org/{i}", str(i)] for i in range(5)]
+    table = Table("statements", "Table: statements", "test", ["subject", "n"], rows)
+    write_xlsx([table], tmp_path / "t.xlsx", sheet_rows=3)
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
+    assert book.sheetnames == ["statements", "statements 2", "statements 3"]
+    read = []
+    for sheet in book.worksheets:
+        header, *body = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert header == ["subject", "n"]
+        read += body
+    assert read == [[s, int(n)] for s, n in rows]

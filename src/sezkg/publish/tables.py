@@ -23,11 +23,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from .. import __version__
+from ..errors import OutputError
 from ..kg.files import atomic_writer, building_folder, write_atomic
 from ..kg.resources import default_files
 from ..kg.rows import Rows
@@ -65,10 +66,13 @@ class Table:
 
     def csv_text(self) -> str:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        self.write_csv(buffer)
+        return buffer.getvalue()
+
+    def write_csv(self, handle: IO[str]) -> None:
+        writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(self.columns)
         writer.writerows(self.rows)
-        return buffer.getvalue()
 
 
 def _cell(term: object) -> str:
@@ -172,32 +176,49 @@ def descriptor(tables: list[Table], lang: str) -> dict[str, Any]:
     }
 
 
-def write_xlsx(tables: list[Table], path: Path) -> None:
-    """The tables as sheets of one workbook, numbers as numbers, header row frozen."""
+# A worksheet holds 1,048,576 rows (Excel's limit, which XlsxWriter enforces by skipping the
+# write); a longer table goes on in sheets named "<table> 2", "<table> 3", ..., each with the header.
+SHEET_ROWS = 1_048_576
+
+
+def write_xlsx(tables: list[Table], path: Path, sheet_rows: int = SHEET_ROWS) -> None:
+    """The tables as sheets of one workbook, numbers as numbers, header row frozen. Rows go to
+    disk as they are written (XlsxWriter's constant_memory), so memory does not grow with them.
+    A cell holds at most 32,767 characters (Excel's limit; the CSV holds the whole value)."""
+    import tempfile
+
     import xlsxwriter  # type: ignore[import-untyped]
 
-    with atomic_writer(path) as handle:
-        book = xlsxwriter.Workbook(handle, {"in_memory": True, "strings_to_urls": False,
+    with atomic_writer(path) as handle, tempfile.TemporaryDirectory(prefix=".sezkg-xlsx-", dir=path.parent) as tmp:
+        book = xlsxwriter.Workbook(handle, {"constant_memory": True, "tmpdir": tmp, "strings_to_urls": False,
                                             "strings_to_numbers": False, "strings_to_formulas": False})
         # A fixed creation date, so the same tables give the same bytes (XlsxWriter stamps "now").
         book.set_properties({"created": datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc),
                              "title": "sezkg tables"})
         bold = book.add_format({"bold": True})
+        per_sheet = sheet_rows - 1  # the header takes a row
         for t in tables:
-            sheet = book.add_worksheet(t.name[:31])
-            sheet.write_row(0, 0, t.columns, bold)
             numeric = [t.field_type(c) in ("integer", "number") for c in t.columns]
-            for r, row in enumerate(t.rows, start=1):
-                for c, value in enumerate(row):
-                    if numeric[c] and value:
-                        sheet.write_number(r, c, float(value) if "." in value or "e" in value.lower() else int(value))
-                    else:
-                        sheet.write_string(r, c, value)
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(len(t.rows), 1), len(t.columns) - 1)
-            for c, column in enumerate(t.columns):
-                width = max([len(column)] + [len(row[c]) for row in t.rows[:200]])
-                sheet.set_column(c, c, min(max(width, 8), 60))
+            widths = [min(max([len(column)] + [len(row[c]) for row in t.rows[:200]] + [8]), 60)
+                      for c, column in enumerate(t.columns)]
+            for part, start in enumerate(range(0, max(len(t.rows), 1), per_sheet), start=1):
+                chunk = t.rows[start:start + per_sheet]
+                sheet = book.add_worksheet(t.name[:31] if part == 1 else f"{t.name[:26]} {part}")
+                for c, width in enumerate(widths):
+                    sheet.set_column(c, c, width)
+                sheet.freeze_panes(1, 0)
+                sheet.autofilter(0, 0, max(len(chunk), 1), len(t.columns) - 1)
+                sheet.write_row(0, 0, t.columns, bold)
+                for r, row in enumerate(chunk, start=1):
+                    for c, value in enumerate(row):
+                        if numeric[c] and value:
+                            number = float(value) if "." in value or "e" in value.lower() else int(value)
+                            status = sheet.write_number(r, c, number)
+                        else:
+                            status = sheet.write_string(r, c, value)
+                        if status == -1:  # out of the sheet's range: never dropped silently
+                            raise OutputError(path, f"table {t.name}, row {start + r}, column {t.columns[c]}: "
+                                                    f"XlsxWriter refused the value (code {status})")
         book.close()
 
 
@@ -212,7 +233,11 @@ def write_tables(tables: list[Table], folder: Path, lang: str = "en", force: boo
 def write_tables_into(tables: list[Table], folder: Path, lang: str = "en") -> list[str]:
     """Write the files into an existing folder (one being built); their names."""
     for t in tables:
-        write_atomic(folder / f"{t.name}.csv", t.csv_text().encode("utf-8"))
+        with atomic_writer(folder / f"{t.name}.csv") as handle:  # streamed: the statements table is the whole KG
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+            t.write_csv(text)
+            text.flush()
+            text.detach()
     write_xlsx(tables, folder / "sezkg.xlsx")
     write_atomic(folder / "datapackage.json",
                  (json.dumps(descriptor(tables, lang), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
