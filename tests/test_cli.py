@@ -49,6 +49,24 @@ def test_report_builds_and_replaces_its_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
 
 
+def test_report_leaves_out_a_workbook_too_large_to_write_quickly(tmp_path, monkeypatch):
+    """Above REPORT_WORKBOOK_ROWS rows in all, the report writes the CSVs and the data package but
+    no sezkg.xlsx, and says so; the bundled data (~5,600 rows) is under it and gets the workbook."""
+    from sezkg.views import report
+
+    said: list[str] = []
+    monkeypatch.setattr(report, "REPORT_WORKBOOK_ROWS", 100)
+    report.build_report(tmp_path / "r", progress=said.append)
+    tables = sorted(p.name for p in (tmp_path / "r" / "tables").iterdir())
+    assert "sezkg.xlsx" not in tables and "statements.csv" in tables and "datapackage.json" in tables
+    assert any("sezkg.xlsx left out" in line and "sezkg tables DIR" in line for line in said)
+    assert "sezkg.xlsx" not in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    report.build_report(tmp_path / "full")
+    assert (tmp_path / "full" / "tables" / "sezkg.xlsx").stat().st_size > 10_000
+    assert "sezkg.xlsx" in (tmp_path / "full" / "index.html").read_text(encoding="utf-8")
+
+
 def test_report_with_violations_exits_1_and_still_writes(tmp_path):
     out = tmp_path / "report"
     bad = FIXTURES / "shapes" / "zone-negative-area.trig"

@@ -37,6 +37,12 @@ class ReportResult:
     validation: ValidationReport
 
 
+# The report writes the tables' workbook only up to this many rows in all: XlsxWriter writes about
+# 100,000 cells a second, and the statements table holds the whole KG (~1M triples: ~10M cells,
+# minutes). CSVs and the data package are always written; `sezkg tables DIR` writes any size.
+REPORT_WORKBOOK_ROWS = 50_000
+
+
 def build_report(
     out: Path,
     files: KGFiles | None = None,
@@ -91,7 +97,13 @@ def build_report(
         with (exports / "sezkg.entities.ndjson").open("wb") as handle:
             write_entities(kg, handle)
         (building / "tables").mkdir()
-        table_names = write_tables_into(build_tables(kg, queries_folder=files.queries), building / "tables")
+        tables = build_tables(kg, queries_folder=files.queries)
+        rows = sum(len(t.rows) for t in tables)
+        workbook = rows <= REPORT_WORKBOOK_ROWS
+        table_names = write_tables_into(tables, building / "tables", workbook=workbook)
+        if not workbook:
+            progress(f"      tables: sezkg.xlsx left out ({rows:,} rows, over {REPORT_WORKBOOK_ROWS:,}); "
+                     "`sezkg tables DIR` writes it")
         export_names = sorted([f"export/sezkg.{s.extension}" for s in FORMATS.values()]
                               + ["export/sezkg.entities.ndjson"])
         extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names] + sorted(p.name for p in viz.images)
