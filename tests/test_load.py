@@ -292,3 +292,24 @@ def test_jsonld_data_must_say_exactly_what_it_means(tmp_path):
         assert "a JSON-LD reader would drop or change" in info.value.message
         assert info.value.line == next(i for i, line in enumerate(path.read_text().splitlines(), 1)
                                        if f'"{target["@id"]}"' in line)
+
+
+def test_remembering_answers_a_query_asked_again_from_the_first_time():
+    """Inside kg.remembering() a SELECT asked again is not run again (the report asks several
+    queries from several pages), each caller gets a list of its own, and outside the block a
+    change to the store shows."""
+    import pyoxigraph as ox
+
+    from sezkg.kg.load import load
+
+    kg = load()
+    query = "SELECT ?s WHERE { GRAPH ?g { ?s a <https://w3id.org/sezkg/ontology#SpecialEconomicZone> } }"
+    with kg.remembering():
+        first = kg.select(query)
+        first.clear()  # the caller's own list
+        kg.store.add(ox.Quad(ox.NamedNode("https://example.org/z"), ox.NamedNode(
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(
+            "https://w3id.org/sezkg/ontology#SpecialEconomicZone"), ox.NamedNode("https://example.org/g")))
+        again = kg.select(query)
+        assert len(again) > 0 and "https://example.org/z" not in {r["s"].value for r in again}
+    assert "https://example.org/z" in {r["s"].value for r in kg.select(query)}

@@ -24,10 +24,11 @@ Every refusal is an InputError naming the file and, where it can be found, line 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,20 @@ class KnowledgeGraph:
     store: ox.Store
     files: tuple[LoadedFile, ...] = ()
     _graph_files: dict[str, tuple[Path, ...]] = field(default_factory=dict, repr=False)
+    _answers: dict[str, Rows] | None = field(default=None, repr=False)
+
+    @contextlib.contextmanager
+    def remembering(self) -> Iterator[KnowledgeGraph]:
+        """Inside the block, a SELECT asked again is answered from the first time (the report asks
+        the labels, who-says-so and overlap queries from several pages). Only for a store that
+        does not change inside the block."""
+        outer = self._answers
+        if outer is None:
+            self._answers = {}
+        try:
+            yield self
+        finally:
+            self._answers = outer
 
     def __len__(self) -> int:
         return len(self.store)
@@ -102,10 +117,17 @@ class KnowledgeGraph:
         The query is refused (UsageError) if it would write, load or reach another server
         (SERVICE): the embedded store answers from the KG alone."""
         _check_read_only(sparql)
+        if self._answers is not None and sparql in self._answers:
+            known = self._answers[sparql]
+            return Rows(known.variables, known)  # a list of its own: a caller may sort or cut it
         result = self.store.query(sparql, use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError("select() runs SELECT queries; use ask() for ASK")
-        return Rows.from_solutions(result)  # rows read lazily: see sezkg.kg.rows
+        rows = Rows.from_solutions(result)  # rows read lazily: see sezkg.kg.rows
+        if self._answers is not None:
+            self._answers[sparql] = rows
+            return Rows(rows.variables, rows)
+        return rows
 
     def ask(self, sparql: str) -> bool:
         check_read_only(sparql)

@@ -35,7 +35,7 @@ from ..kg.rows import Rows
 from ..questions.catalogue import Query, catalogue, run_select
 from ..questions.endpoint import Runner
 from ..questions.kinds import TIER_LABELS
-from ..questions.overlaps import find_overlaps, labels
+from ..questions.overlaps import OverlapReport, find_overlaps, labels
 
 JOIN = " | "
 TABLE_ORDER = ("zones", "organisations", "mandates", "findings", "figures", "overlaps", "sources", "legal-acts",
@@ -110,8 +110,9 @@ def _labelled(name: str, query: Query, rows: Rows, names: dict[str, str]) -> Tab
     return Table(name, query.title, query.question, columns, out, set(label_of))
 
 
-def _overlaps_table(runner: Runner, queries: dict[str, Query], lang: str) -> Table:
-    report = find_overlaps(runner, queries=queries, lang=lang)
+def _overlaps_table(runner: Runner, queries: dict[str, Query], lang: str, report: OverlapReport | None) -> Table:
+    if report is None or report.lang != lang:
+        report = find_overlaps(runner, queries=queries, lang=lang)
     label = report.label
     columns = ["rank", "kind", "tier", "summary", "organisations", "organisations_label", "function",
                "function_label", "zones", "zones_label", "everyZone", "corroboratedBy", "corroboratedBy_label",
@@ -131,15 +132,17 @@ def _overlaps_table(runner: Runner, queries: dict[str, Query], lang: str) -> Tab
                  columns, rows, {c for c in columns if c.endswith("_label")})
 
 
-def build_tables(runner: Runner, lang: str = "en", queries_folder: Path | None = None) -> list[Table]:
-    """The eight tables, in TABLE_ORDER, with labels in `lang` (English where a thing has none).
-    `queries_folder` holds the catalogue, with the table queries in its `tables/` folder."""
+def build_tables(runner: Runner, lang: str = "en", queries_folder: Path | None = None,
+                 overlaps: OverlapReport | None = None) -> list[Table]:
+    """The tables, in TABLE_ORDER, with labels in `lang` (English where a thing has none).
+    `queries_folder` holds the catalogue, with the table queries in its `tables/` folder;
+    `overlaps`, every overlap found already (by the report), is not looked for again."""
     folder = queries_folder or default_files().queries
     queries = catalogue(folder)
     table_queries = catalogue(folder / "tables")
     names = labels(runner, queries, lang)
     tables = {name: _labelled(name, q, run_select(runner, q), names) for name, q in table_queries.items()}
-    tables["overlaps"] = _overlaps_table(runner, queries, lang)
+    tables["overlaps"] = _overlaps_table(runner, queries, lang, overlaps if overlaps and not overlaps.zone else None)
     return [tables[n] for n in TABLE_ORDER if n in tables] + [t for n, t in sorted(tables.items())
                                                               if n not in TABLE_ORDER]
 

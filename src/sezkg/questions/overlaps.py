@@ -82,6 +82,7 @@ class OverlapReport:
     overlaps: list[Overlap]
     labels: dict[str, str] = field(default_factory=dict)
     zone: str | None = None
+    lang: str = "en"  # the language of the labels and summaries
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, iri)
@@ -211,7 +212,7 @@ def find_overlaps(runner: Runner, zone: str | None = None, queries: dict[str, Qu
                 o.instances, o.corroborated_by, o.national)
         for rank, o in enumerate(sorted(found, key=_sort_key), start=1)
     ]
-    return OverlapReport(ranked, builder.labels, zone)
+    return OverlapReport(ranked, builder.labels, zone, lang)
 
 
 # ---------------------------------------------------------------- the overlap network

@@ -61,6 +61,12 @@ def build_report(
     progress(f"[1/{steps}] load: {len(kg):,} quads in {len(kg.graph_names())} named graphs "
              f"from {len(kg.files)} files ({time.perf_counter() - started:.2f} s)")
 
+    with kg.remembering():  # the pages, tables and pictures ask several queries more than once
+        return _report(kg, files, out, progress, force, png, steps)
+
+
+def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[str], None], force: bool, png: bool,
+            steps: int) -> ReportResult:
     started = time.perf_counter()
     report = validate(kg, files)
     verdict = "conforms" if report.conforms else f"{len(report.violations)} violations"
@@ -97,7 +103,7 @@ def build_report(
         with (exports / "sezkg.entities.ndjson").open("wb") as handle:
             write_entities(kg, handle)
         (building / "tables").mkdir()
-        tables = build_tables(kg, queries_folder=files.queries)
+        tables = build_tables(kg, queries_folder=files.queries, overlaps=overlaps)
         rows = sum(len(t.rows) for t in tables)
         workbook = rows <= REPORT_WORKBOOK_ROWS
         table_names = write_tables_into(tables, building / "tables", workbook=workbook)
