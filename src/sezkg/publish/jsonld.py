@@ -38,9 +38,16 @@ class Compactor:
         self.context = context
         # Longest namespace first, so that the most specific prefix wins.
         self.prefixes = sorted(((ns, p) for p, ns in context.items() if isinstance(ns, str)), key=lambda x: -len(x[0]))
+        self._compact: dict[str, str] = {}  # the site and the exports ask for the same IRIs again and again
 
     def iri(self, iri: str) -> str:
         """The compact form of an IRI where one reads back as the same IRI, else the IRI itself."""
+        known = self._compact.get(iri)
+        if known is None:
+            known = self._compact[iri] = self._compacted(iri)
+        return known
+
+    def _compacted(self, iri: str) -> str:
         for ns, prefix in self.prefixes:
             if iri.startswith(ns):
                 local = iri[len(ns):]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -119,7 +118,7 @@ class SiteBuilder:
             if path is None or path not in self.page_set:
                 return None
             target = f"{path}/index.html"
-        return os.path.relpath(target, from_path or ".").replace(os.sep, "/") if from_path else target
+        return _relative(target, from_path) if from_path else target
 
     def link(self, from_path: str, iri: str) -> str:
         href = self.href(from_path, iri)
@@ -167,7 +166,7 @@ class SiteBuilder:
             + (f"<h2>Referred to by</h2><ul>{incoming_html}</ul>" if incoming_html else "")
             + graph_facts
         )
-        home = os.path.relpath("index.html", path)
+        home = _relative("index.html", path)
         nav = f'<nav><a href="{_e(home)}">sezkg home</a></nav>'
         head_links = ('<link rel="alternate" type="text/turtle" href="index.ttl">'
                       '<link rel="alternate" type="application/ld+json" href="index.jsonld">')
@@ -305,6 +304,16 @@ class SiteBuilder:
             (building / ".htaccess").write_text(HTACCESS, encoding="utf-8")
             (building / "nginx.conf").write_text(NGINX, encoding="utf-8")
         return len(self.pages)
+
+
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath for two clean paths under the site's root (a folder `start`), without
+    its normalising and cwd lookups, which were a tenth of the site's time."""
+    to, at = target.split("/"), start.split("/")
+    shared = 0
+    while shared < min(len(to), len(at)) and to[shared] == at[shared]:
+        shared += 1
+    return "/".join([".."] * (len(at) - shared) + to[shared:]) or "."
 
 
 def build_site(kg: KnowledgeGraph, out: Path, endpoint: str | None = None, force: bool = False) -> int:
