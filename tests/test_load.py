@@ -313,3 +313,21 @@ def test_remembering_answers_a_query_asked_again_from_the_first_time():
         again = kg.select(query)
         assert len(again) > 0 and "https://example.org/z" not in {r["s"].value for r in again}
     assert "https://example.org/z" in {r["s"].value for r in kg.select(query)}
+
+
+def test_remembering_keeps_no_large_answer(monkeypatch):
+    """An answer over REMEMBERED_ROWS rows is run again rather than held (who-says-so has one row
+    per statement: at ~1M triples, held answers took GBs)."""
+    import pyoxigraph as ox
+
+    from sezkg.kg import load as loading
+
+    kg = loading.load()
+    monkeypatch.setattr(loading, "REMEMBERED_ROWS", 3)
+    query = "SELECT ?s WHERE { GRAPH ?g { ?s a <https://w3id.org/sezkg/ontology#SpecialEconomicZone> } }"
+    with kg.remembering():
+        assert len(kg.select(query)) > 3
+        kg.store.add(ox.Quad(ox.NamedNode("https://example.org/z"), ox.NamedNode(
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(
+            "https://w3id.org/sezkg/ontology#SpecialEconomicZone"), ox.NamedNode("https://example.org/g")))
+        assert "https://example.org/z" in {r["s"].value for r in kg.select(query)}

@@ -72,6 +72,10 @@ class LoadedFile:
 _check_read_only = functools.lru_cache(maxsize=256)(check_read_only)
 
 
+# Answers kept by KnowledgeGraph.remembering(): ~0.5 KB a row, so at most ~25 MB each.
+REMEMBERED_ROWS = 50_000
+
+
 @dataclass
 class KnowledgeGraph:
     """The dataset: a pyoxigraph store of named graphs plus what was loaded into it."""
@@ -84,8 +88,9 @@ class KnowledgeGraph:
     @contextlib.contextmanager
     def remembering(self) -> Iterator[KnowledgeGraph]:
         """Inside the block, a SELECT asked again is answered from the first time (the report asks
-        the labels, who-says-so and overlap queries from several pages). Only for a store that
-        does not change inside the block."""
+        the labels and overlap queries from several pages), if it has at most REMEMBERED_ROWS rows:
+        a larger answer (who-says-so is one row per statement) is run again rather than held.
+        Only for a store that does not change inside the block."""
         outer = self._answers
         if outer is None:
             self._answers = {}
@@ -124,7 +129,7 @@ class KnowledgeGraph:
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError("select() runs SELECT queries; use ask() for ASK")
         rows = Rows.from_solutions(result)  # rows read lazily: see sezkg.kg.rows
-        if self._answers is not None:
+        if self._answers is not None and len(rows) <= REMEMBERED_ROWS:
             self._answers[sparql] = rows
             return Rows(rows.variables, rows)
         return rows
