@@ -362,3 +362,25 @@ def test_zone_profile_lists_the_mandates_zone_governors_lists(kg):
         assert profile == governors, zone
     saryarka = {row["item"].value for row in ask(kg, "zone-profile", zone=ID + "zone/saryarka")}
     assert ID + "mandate/mid--policy-making" in saryarka
+
+
+def test_betweenness_is_exact_on_a_small_graph_and_sampled_on_a_large_one(kg, monkeypatch):
+    """Exact betweenness costs nodes x edges; above EXACT_BETWEENNESS_NODES nodes it is estimated
+    from that many seeded sources. The bundled graph is small: its scores are networkx's exact
+    ones. With the limit below its size the scores are estimates, the same on every run."""
+    import networkx as nx
+
+    from sezkg.questions import overlaps
+
+    report = find_overlaps(kg)
+    network = overlap_network(kg, report, as_of="2026-11-29")
+    assert network.graph.number_of_nodes() <= overlaps.EXACT_BETWEENNESS_NODES
+    exact = nx.betweenness_centrality(network.graph, weight=None, normalized=True)
+    assert {n.organisation: n.betweenness for n in network.nodes} == {
+        n.organisation: round(exact[n.organisation], 6) for n in network.nodes}
+    monkeypatch.setattr(overlaps, "EXACT_BETWEENNESS_NODES", 3)
+    first = overlap_network(kg, report, as_of="2026-11-29")
+    again = overlap_network(kg, report, as_of="2026-11-29")
+    scores = [n.betweenness for n in first.nodes]
+    assert scores == [n.betweenness for n in again.nodes]
+    assert scores != [round(exact[n.organisation], 6) for n in first.nodes]  # estimated, not exact
