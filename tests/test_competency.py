@@ -365,20 +365,21 @@ def test_zone_profile_lists_the_mandates_zone_governors_lists(kg):
 
 
 def test_betweenness_is_exact_on_a_small_graph_and_sampled_on_a_large_one(kg, monkeypatch):
-    """Exact betweenness costs nodes x edges; above EXACT_BETWEENNESS_NODES nodes it is estimated
-    from that many seeded sources. The bundled graph is small: its scores are networkx's exact
-    ones. With the limit below its size the scores are estimates, the same on every run."""
+    """Exact betweenness walks the graph from every node; above BETWEENNESS_STEPS steps it walks
+    from a seeded sample. The bundled graph is small: its scores are networkx's exact ones. With a
+    budget below its size the scores are estimates, the same on every run."""
     import networkx as nx
 
     from sezkg.questions import overlaps
 
     report = find_overlaps(kg)
     network = overlap_network(kg, report, as_of="2026-11-29")
-    assert network.graph.number_of_nodes() <= overlaps.EXACT_BETWEENNESS_NODES
-    exact = nx.betweenness_centrality(network.graph, weight=None, normalized=True)
+    graph = network.graph
+    assert graph.number_of_nodes() * (graph.number_of_nodes() + graph.number_of_edges()) <= overlaps.BETWEENNESS_STEPS
+    exact = nx.betweenness_centrality(graph, weight=None, normalized=True)
     assert {n.organisation: n.betweenness for n in network.nodes} == {
         n.organisation: round(exact[n.organisation], 6) for n in network.nodes}
-    monkeypatch.setattr(overlaps, "EXACT_BETWEENNESS_NODES", 3)
+    monkeypatch.setattr(overlaps, "BETWEENNESS_STEPS", 3 * (graph.number_of_nodes() + graph.number_of_edges()))
     first = overlap_network(kg, report, as_of="2026-11-29")
     again = overlap_network(kg, report, as_of="2026-11-29")
     scores = [n.betweenness for n in first.nodes]

@@ -279,7 +279,7 @@ def overlap_graph(report: OverlapReport) -> nx.Graph:
     return graph
 
 
-EXACT_BETWEENNESS_NODES = 2_000
+BETWEENNESS_STEPS = 20_000_000  # about 20 s of networkx on this machine
 
 
 def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Query] | None = None,
@@ -293,10 +293,13 @@ def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Qu
     queries = queries or catalogue()
     as_of = as_of or datetime.date.today().isoformat()
     graph = overlap_graph(report)
-    # Exact betweenness costs nodes x edges (at ~5M triples, 5,400 zones: more than 10 minutes);
-    # above EXACT_BETWEENNESS_NODES nodes it is estimated from that many sources, seeded, so the
-    # same graph gives the same scores. The bundled KG's graph is far below: exact.
-    sample = None if graph.number_of_nodes() <= EXACT_BETWEENNESS_NODES else EXACT_BETWEENNESS_NODES
+    # Exact betweenness walks the graph once from every node: nodes x (nodes + edges) steps (at
+    # ~5M triples, 5,400 zones: more than 10 minutes). Above BETWEENNESS_STEPS it walks from as
+    # many sampled nodes as fit in that budget, seeded, so the same graph gives the same scores.
+    # The bundled KG's graph is far below: exact.
+    size = graph.number_of_nodes() + graph.number_of_edges()
+    sources = max(1, BETWEENNESS_STEPS // max(size, 1))
+    sample = None if sources >= graph.number_of_nodes() else sources
     betweenness = nx.betweenness_centrality(graph, k=sample, seed=7, weight=None, normalized=True) if graph else {}
     nodes = sorted(
         (NodeScore(n, report.label(n), float(graph.degree(n, weight="weight")), round(betweenness.get(n, 0.0), 6),
