@@ -13,7 +13,7 @@ same on the embedded store and on a remote endpoint; this module only groups and
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -313,12 +313,16 @@ def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Qu
     params = {"date": as_of, **({"zone": report.zone} if report.zone else {})}
     for row in run_select(runner, queries["zone-governors"], params):
         governors[_v(row, "zone")].add(_v(row, "holder"))
+    # An overlap reaches a zone if it is national, names the zone, or names no zone and involves
+    # one of the zone's governors. Counted from an index by zone, not by testing every overlap
+    # against every zone (at ~5M triples: 5,400 zones x 68,992 overlaps, most of 297 s).
+    drawn = [o for o in report.overlaps if kind_named(o.kind).drawn]
+    national = sum(1 for o in drawn if o.national)
+    by_zone = Counter(z for o in drawn if not o.national for z in set(o.zones))
+    unplaced = [set(o.organisations) for o in drawn if not o.zones and not o.national]
     burdens = []
     for zone, holders in governors.items():
-        reaching = sum(1 for o in report.overlaps
-                       if kind_named(o.kind).drawn
-                       and (o.national or zone in o.zones
-                            or (not o.zones and not o.national and set(o.organisations) & holders)))
+        reaching = national + by_zone[zone] + sum(1 for organisations in unplaced if organisations & holders)
         burdens.append(ZoneBurden(zone, report.label(zone), len(holders), reaching))
     burdens.sort(key=lambda z: (-z.overlaps, -z.organisations, z.label))
     return OverlapNetwork(graph, nodes, burdens)
