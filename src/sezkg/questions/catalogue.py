@@ -130,7 +130,9 @@ def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
     header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
     fields: dict[str, list[str]] = {"title": [], "question": []}
     params = []
-    slots_of: dict[str, int] = {}
+    slots_of: dict[str, int] = {}  # the parameter slots of the text, read once
+    for slot in _ANY_SLOT.finditer(text):
+        slots_of[slot.group("name")] = slots_of.get(slot.group("name"), 0) + 1
     for number, line in enumerate(header, start=1):
         match = _HEADER.match(line)
         if not match:
@@ -144,9 +146,6 @@ def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
             raise InputError(path, f"bad parameter line (want 'name type [= default] - doc', "
                                    f"type one of {', '.join(PARAM_TYPES)}): {value}", number)
         param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "")
-        if not slots_of:  # the parameter slots of the text, read once
-            for slot in _ANY_SLOT.finditer(text):
-                slots_of[slot.group("name")] = slots_of.get(slot.group("name"), 0) + 1
         slots = slots_of.get(param.name, 0)
         if slots != 1:
             raise InputError(path, f"parameter {param.name!r} needs exactly one 'VALUES ?{param.name} {{ UNDEF }}' "
