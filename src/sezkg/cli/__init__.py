@@ -87,14 +87,21 @@ def _verb_named_in(argv: list[str]) -> str | None:
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The parser, with the options of the verb `argv` names (of every verb when argv is None)."""
-    chosen = set(VERBS) if argv is None else {_verb_named_in(argv)}
+    """The parser, with the options of the verb `argv` names (of every verb when argv is None).
+
+    When argv names a verb, the parser knows that verb alone: argparse only ever reaches the
+    one named, and each sub-parser costs start-up time. Without one (`sezkg --help`, a typo),
+    every verb is listed so that the help and the error can name them all."""
+    named = None if argv is None else _verb_named_in(argv)
+    chosen = set(VERBS) if argv is None else {named}
     parser = argparse.ArgumentParser(
         prog="sezkg", description=DESCRIPTION,
         epilog="Start with `sezkg report`; `sezkg VERB --help` shows each verb's options and an example.")
     parser.add_argument("--version", action="version", version=f"sezkg {__version__}")
     subparsers = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     for name, (_, _, help_text) in VERBS.items():
+        if named is not None and name != named:
+            continue
         sub = subparsers.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".",
                                     formatter_class=argparse.RawDescriptionHelpFormatter)
         if name in chosen:
