@@ -18,6 +18,37 @@ def test_console_script_is_installed():
     assert proc.returncode == 0 and proc.stdout.startswith(b"sezkg ")
 
 
+# What `sezkg --help`, `sezkg queries` and `sezkg query --help` must not import: the heavy
+# libraries (each verb imports its own), the endpoint client, and the modules start-up was
+# trimmed of (dataclasses brings inspect; typing). Timing is in bench/, this checks the cause.
+NOT_AT_START_UP = ("rdflib", "pyshacl", "networkx", "matplotlib", "SPARQLWrapper", "http.client",
+                   "dataclasses", "inspect", "typing", "sezkg.kg.load", "sezkg.cli.report")
+_IMPORTED_BY = """
+import json, sys
+out, sys.argv = sys.argv[1], ["sezkg", *sys.argv[2:]]
+from sezkg.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+with open(out, "w") as f:
+    json.dump(sorted(sys.modules), f)
+"""
+
+
+def test_start_up_imports_only_what_the_verb_uses(tmp_path):
+    listing = tmp_path / "modules.json"
+    for argv in (["--help"], ["queries"], ["queries", "zone-governors"], ["query", "--help"]):
+        proc = subprocess.run([sys.executable, "-c", _IMPORTED_BY, str(listing), *argv],
+                              capture_output=True, timeout=60)
+        assert proc.returncode == 0 and proc.stdout, (argv, proc.stderr.decode())
+        modules = set(json.loads(listing.read_text()))
+        assert "sezkg.cli" in modules, argv
+        assert argv == ["--help"] or "sezkg.questions.catalogue" in modules or argv[0] == "query", argv
+        heavy = {m for m in modules if m in NOT_AT_START_UP or m.split(".")[0] in NOT_AT_START_UP}
+        assert not heavy, (argv, sorted(heavy))
+
+
 def test_usage_error_exits_2():
     assert run_cli("export", "--format", "nonsense").returncode == 2
     assert run_cli().returncode == 2

@@ -6,21 +6,24 @@ checkout (editable install or PYTHONPATH=src) reads the folders at the repositor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .frozen import Frozen
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True)
-class KGFiles:
+class KGFiles(Frozen):
     """The three folders that make up the knowledge graph."""
 
+    __slots__ = ("ontology", "data", "queries")
     ontology: Path
     data: Path
     queries: Path
+
+    def __init__(self, ontology: Path, data: Path, queries: Path):
+        self._set(ontology, data, queries)
 
     @property
     def shapes(self) -> Path:

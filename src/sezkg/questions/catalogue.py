@@ -20,12 +20,12 @@ no rows, and `sezkg validate` fails when one does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputError, UsageError
+from ..kg.frozen import Frozen
 from ..kg.resources import default_files
 from ..kg.rows import Rows
 
@@ -56,12 +56,17 @@ _WHEN = (
 PARAM_TYPES = ("iri", "string", "when", *_LITERAL_TYPES)
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(Frozen):
+    """One typed parameter of a catalogue query."""
+
+    __slots__ = ("name", "type", "default", "doc")
     name: str
     type: str
-    default: str | None = None
-    doc: str = ""
+    default: str | None
+    doc: str
+
+    def __init__(self, name: str, type: str, default: str | None = None, doc: str = ""):
+        self._set(name, type, default, doc)
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
         """The value as an RDF term of this parameter's type; UsageError when it is not one."""
@@ -86,14 +91,20 @@ class Param:
             raise UsageError(f"parameter {self.name!r} takes {self.type}; {value!r} is not one ({exc})") from None
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(Frozen):
+    """A catalogue query: its name, title, question, SPARQL text, file and parameters."""
+
+    __slots__ = ("name", "title", "question", "text", "path", "params")
     name: str
     title: str
     question: str
     text: str
     path: Path
-    params: tuple[Param, ...] = field(default=())
+    params: tuple[Param, ...]
+
+    def __init__(self, name: str, title: str, question: str, text: str, path: Path,
+                 params: tuple[Param, ...] = ()):
+        self._set(name, title, question, text, path, params)
 
     @property
     def is_violation(self) -> bool:
