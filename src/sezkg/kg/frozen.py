@@ -4,7 +4,8 @@
 pyoxigraph itself. The classes that `sezkg queries` and `sezkg --help` need (a catalogue query,
 its parameters, the KG's folders) derive from Frozen instead, so those verbs start without it.
 A subclass lists its fields in `__slots__` (annotated in the class body for mypy) and sets them
-with `_set` from an __init__ taking them in that order; Frozen gives it value equality, a hash, a repr and no assignment afterwards.
+with `_set` from an __init__ taking them in that order; Frozen gives it value equality, a hash,
+a repr, copy and pickle, and no assignment afterwards.
 """
 
 from __future__ import annotations
