@@ -555,15 +555,49 @@ def _check_jsonld_form(parsed: Parsed) -> None:
                                   f"{where} holds something a JSON-LD reader would drop or change", line)
 
 
-def _load_data_file(path: Path, ontology: dict[str, set[ox.Quad]]) -> list[ox.Quad]:
+def _plain_data_graphs(parsed: Parsed, ontology: dict[str, set[ox.Quad]]) -> set[str] | None:
+    """The graphs of a file none of whose quads can fail a rule of the KG, read in one pass
+    with each term read once; None if any quad might (the exact checks then decide and say
+    where). At ~1M quads the separate checks read each quad's terms a dozen times: 2.5x slower.
+
+    A quad passes here only if its graph is a source graph (not an ontology graph), its subject
+    an IRI that is not a vocabulary term, its object an IRI or a well-typed literal."""
+    named, literal = ox.NamedNode, ox.Literal
+    vocabulary = (ONTOLOGY_IRI + "#", SCHEME_IRI + "/")
+    graphs: set[str] = set()
+    for q in parsed.quads:
+        graph, subject, obj = q.graph_name, q.subject, q.object
+        if type(graph) is not named or type(subject) is not named:
+            return None
+        iri = subject.value
+        if iri.startswith(vocabulary) or iri in (ONTOLOGY_IRI, SCHEME_IRI):
+            return None
+        if type(obj) is literal:
+            check = LEXICAL_CHECKS.get(obj.datatype.value)
+            if check is not None and not well_typed(obj.value, obj.datatype.value):
+                return None
+        elif type(obj) is not named:
+            return None
+        graphs.add(graph.value)
+    if any(g in ontology or not g.startswith(SOURCE_BASE) for g in graphs):
+        return None
+    return graphs
+
+
+def _load_data_file(path: Path, ontology: dict[str, set[ox.Quad]]) -> tuple[list[ox.Quad], set[str] | None]:
+    """The file's quads to add (not those of the bundled ontology) and, when known, their graphs."""
     parsed = _parse(path, DATA_FORMATS[path.suffix.lower()])
-    kept = _check_graphs(parsed, ontology)
-    _reject_blank_nodes(parsed)
-    _check_literals(parsed)
+    graphs = _plain_data_graphs(parsed, ontology)
+    if graphs is not None:
+        kept = parsed.quads
+    else:
+        kept = _check_graphs(parsed, ontology)
+        _reject_blank_nodes(parsed)
+        _check_literals(parsed)
     if path.suffix.lower() == ".jsonld":
         parsed = Parsed(path, parsed.data, parsed.quads, {**PREFIXES, **parsed.prefixes})
         _check_jsonld_form(parsed)
-    return kept
+    return kept, graphs
 
 
 def ontology_paths(folder: Path) -> list[Path]:
@@ -614,8 +648,8 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     graph_files: dict[str, list[Path]] = {}
     ontology: dict[str, set[ox.Quad]] = {}
 
-    def record(path: Path, kind: str, quads: list[ox.Quad]) -> None:
-        graphs = sorted({graph_iri(q) for q in quads})
+    def record(path: Path, kind: str, quads: list[ox.Quad], known: set[str] | None = None) -> None:
+        graphs = sorted({graph_iri(q) for q in quads} if known is None else known)
         for g in graphs:
             graph_files.setdefault(g, []).append(path)
         loaded.append(LoadedFile(path, kind, tuple(graphs), len(quads)))
@@ -632,6 +666,6 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
 
     sources = [Path(p) for p in data] if data is not None else [files.data]
     for path in data_paths(sources):
-        record(path, "data", _load_data_file(path, ontology))
+        record(path, "data", *_load_data_file(path, ontology))
 
     return KnowledgeGraph(store, tuple(loaded), {g: tuple(ps) for g, ps in graph_files.items()})
