@@ -48,6 +48,14 @@ class SolutionRow(dict[str, Term]):
             dict.update(self, {n: v for n, v in zip(self._names, solution, strict=True) if v is not None})
             self._solution = None
 
+    def terms(self, names: Sequence[str]) -> tuple[Term | None, ...]:
+        """The terms bound to `names`, in that order, None where unbound; read straight from
+        the solution, without filling the row, when `names` are the row's own variables."""
+        solution = self._solution
+        if solution is not None and tuple(names) == self._names:
+            return tuple(solution)
+        return tuple(self.get(n) for n in names)
+
     # The methods callers use most are written out, to spare them a second call.
     def __getitem__(self, key: str) -> Term:
         if self._solution is not None:
@@ -118,6 +126,16 @@ class Rows(list):
     def __init__(self, variables: Iterable[str], rows: Iterable[Row]):
         super().__init__(rows)
         self.variables = list(variables)
+
+    def tuples(self) -> Iterator[tuple[Term | None, ...]]:
+        """Each row's terms in the order of `variables`, None where unbound: the cheap way to
+        read every cell (a row kept as its solution is not turned into a dict)."""
+        names = tuple(self.variables)
+        for row in self:
+            if isinstance(row, SolutionRow):
+                yield row.terms(names)
+            else:
+                yield tuple(row.get(n) for n in names)
 
     @classmethod
     def from_solutions(cls, solutions: ox.QuerySolutions) -> Rows:

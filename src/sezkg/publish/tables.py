@@ -88,26 +88,30 @@ def _is_identifiers(value: str) -> bool:
 
 
 def _labelled(name: str, query: Query, rows: Rows, names: dict[str, str]) -> Table:
+    """The rows as text, with a `_label` column after each column that holds labelled IRIs."""
     variables = list(rows.variables)
-    values = [[_cell(r.get(v)) for v in variables] for r in rows]
+    values = [[_cell(t) for t in terms] for terms in rows.tuples()]
     columns: list[str] = []
-    label_of: dict[str, int] = {}
+    plan: list[tuple[int, bool]] = []  # each output column: the variable it reads, labelled or not
     for i, v in enumerate(variables):
         columns.append(v)
-        if any(_is_identifiers(row[i]) and any(p in names for p in row[i].split(JOIN)) for row in values):
+        plan.append((i, False))
+        # A dictionary look-up first: most cells are not IRIs with a label, and the pattern costs more.
+        if any(any(p in names for p in row[i].split(JOIN)) and _is_identifiers(row[i]) for row in values):
             columns.append(f"{v}_label")
-            label_of[f"{v}_label"] = i
-    out = []
-    for row in values:
-        line: list[str] = []
-        for c in columns:
-            if c in label_of:
-                raw = row[label_of[c]]
-                line.append(JOIN.join(names.get(p, "") for p in raw.split(JOIN)) if _is_identifiers(raw) else "")
-            else:
-                line.append(row[variables.index(c)])
-        out.append(line)
-    return Table(name, query.title, query.question, columns, out, set(label_of))
+            plan.append((i, True))
+    label_of: dict[str, str] = {}  # cell -> its labels; the same IRIs recur down a column
+
+    def label(raw: str) -> str:
+        text = label_of.get(raw)
+        if text is None:
+            text = JOIN.join(names.get(p, "") for p in raw.split(JOIN)) if _is_identifiers(raw) else ""
+            label_of[raw] = text
+        return text
+
+    out = [[label(row[i]) if labelled else row[i] for i, labelled in plan] for row in values]
+    return Table(name, query.title, query.question, columns, out,
+                 {c for c, (_, labelled) in zip(columns, plan, strict=True) if labelled})
 
 
 def _overlaps_table(runner: Runner, queries: dict[str, Query], lang: str, report: OverlapReport | None) -> Table:
