@@ -331,3 +331,22 @@ def test_remembering_keeps_no_large_answer(monkeypatch):
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(
             "https://w3id.org/sezkg/ontology#SpecialEconomicZone"), ox.NamedNode("https://example.org/g")))
         assert "https://example.org/z" in {r["s"].value for r in kg.select(query)}
+
+
+def test_rows_tuples_read_every_cell_in_variable_order():
+    """Rows.tuples() gives what row.get(v) gives, for rows still held as solutions, rows already
+    read, and plain dicts (an endpoint's rows)."""
+    from sezkg.kg.rows import Rows
+
+    kg = sezkg.load()
+    text = ("SELECT ?zone ?label ?none WHERE { ?zone a <https://w3id.org/sezkg/ontology#SpecialEconomicZone> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label OPTIONAL { ?zone <urn:x:none> ?none } } "
+            "ORDER BY ?zone ?label")
+    rows = kg.select(text)
+    expected = [tuple(r.get(v) for v in rows.variables) for r in kg.select(text)]
+    assert len(expected) > 20 and all(t[2] is None for t in expected)
+    rows[0]["zone"]  # one row read (filled) before, the rest still solutions
+    assert list(rows.tuples()) == expected
+    plain = Rows(rows.variables, [{k: v for k, v in zip(rows.variables, t, strict=True) if v is not None}
+                                  for t in expected])
+    assert list(plain.tuples()) == expected
