@@ -532,10 +532,39 @@ def _write_rdfxml(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
 
 
 def _json(value: object, depth: int) -> str:
-    """`value` as json.dumps(indent=1) writes it nested `depth` levels deep in a document.
+    """`value` as json.dumps(indent=1, ensure_ascii=False) writes it nested `depth` levels deep
+    in a document, byte for byte. json.dumps leaves its C encoder for pure Python as soon as it
+    indents, and was most of a JSON-LD export; this writes the same layout with C's strings."""
+    parts: list[str] = []
+    _layout(value, depth, parts)
+    return "".join(parts)
 
-    JSON strings hold no raw line breaks, so every newline is one of the layout's."""
-    return json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * depth)
+
+_JSON_STRING = json.encoder.encode_basestring  # C's, as json.dumps(ensure_ascii=False) uses
+
+
+def _layout(value: object, level: int, parts: list[str]) -> None:
+    if isinstance(value, str):
+        parts.append(_JSON_STRING(value))
+    elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        inner = "\n" + " " * (level + 1)
+        opening = "{"
+        for key, item in value.items():
+            parts.append(opening + inner)
+            opening = ","
+            parts.append(_JSON_STRING(key) + ": ")
+            _layout(item, level + 1, parts)
+        parts.append("\n" + " " * level + "}")
+    elif isinstance(value, list) and value:
+        inner = "\n" + " " * (level + 1)
+        opening = "["
+        for item in value:
+            parts.append(opening + inner)
+            opening = ","
+            _layout(item, level + 1, parts)
+        parts.append("\n" + " " * level + "]")
+    else:  # numbers, booleans, null, empty containers, odd keys: json.dumps itself
+        parts.append(json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level))
 
 
 class _RememberingCompactor(Compactor):

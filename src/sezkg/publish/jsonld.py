@@ -96,8 +96,10 @@ def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict[str, object]
     for subject in sorted(nodes):
         node: dict[str, object] = {"@id": subject}
         for key in sorted(nodes[subject]):
-            values = sorted(nodes[subject][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            node[key] = values
+            values = nodes[subject][key]
+            # Most keys hold one value: sorting by each value's JSON text only where there are more.
+            node[key] = values if len(values) == 1 else sorted(
+                values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         out.append(node)
     return out
 
