@@ -56,3 +56,22 @@ def test_cli_lists_the_catalogue():
     # Each query is listed with its question and its parameters.
     assert len(lines) == 3 * len(names)
     assert all(line.startswith("  parameters: ") for line in lines[2::3])
+
+
+def test_a_parameter_given_several_values_takes_each_of_them(kg):
+    """who-says-so for three subjects at once: the rows of the three one-subject runs, in the
+    same order; every value is checked as a single one is."""
+    from sezkg.errors import UsageError
+    from sezkg.questions.catalogue import run_select
+
+    query = catalogue()["who-says-so"]
+    subjects = ["https://w3id.org/sezkg/id/zone/saryarka", "https://w3id.org/sezkg/id/org/kazakh-invest",
+                "https://w3id.org/sezkg/id/zone/astana-new-city"]
+    # The query orders by subject first: the runs for each subject, in the subjects' order.
+    one_by_one = [row for s in sorted(subjects) for row in run_select(kg, query, {"subject": s})]
+    at_once = run_select(kg, query, {"subject": subjects})
+    assert len(at_once) > 30 and {r["subject"].value for r in at_once} == set(subjects)
+    assert [dict(r) for r in at_once] == [dict(r) for r in one_by_one]
+    assert run_select(kg, query, {"subject": []}) == []
+    with pytest.raises(UsageError, match="takes iri"):
+        query.bind({"subject": [subjects[0], "https://x.org/a> } ?s ?p ?o . { <https://x.org/b"]})

@@ -31,7 +31,12 @@ from ..kg.rows import Rows
 
 TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:  # the endpoint client (http.client, SPARQLWrapper) costs ~90 ms to import
+    from collections.abc import Mapping, Sequence
+
     from .endpoint import Runner
+
+    # A parameter's value, or several values (a list or tuple) that it takes at once.
+    Params = Mapping[str, str | Sequence[str]]
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
@@ -117,8 +122,10 @@ class Query(Frozen):
         known = ", ".join(p.name for p in self.params) or "none"
         raise UsageError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
 
-    def bind(self, values: dict[str, str] | None = None) -> str:
-        """The query text with each given (or defaulted) parameter bound to its RDF term."""
+    def bind(self, values: Params | None = None) -> str:
+        """The query text with each given (or defaulted) parameter bound to its RDF term. A
+        parameter given a list or tuple takes each of its values (`VALUES ?p { a b ... }`):
+        one query answers for many things at once, as for one, in the same order."""
         values = dict(values or {})
         for name in values:
             self.param(name)
@@ -126,7 +133,8 @@ class Query(Frozen):
         for p in self.params:
             raw = values.get(p.name, p.default)
             if raw is not None:
-                terms[p.name] = f"VALUES ?{p.name} {{ {p.term(raw)} }}"
+                several = [raw] if isinstance(raw, str) else list(raw)
+                terms[p.name] = f"VALUES ?{p.name} {{ {' '.join(str(p.term(v)) for v in several)} }}"
         # One pass over the original text: a filled-in value is never searched again, so a
         # string holding "VALUES ?x { UNDEF }" cannot be taken for the slot of ?x.
         return _ANY_SLOT.sub(lambda m: terms.get(m.group("name"), m.group(0)), self.text)
@@ -190,7 +198,8 @@ def catalogue(folder: Path | None = None) -> dict[str, Query]:
     return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
 
 
-def run_select(runner: Runner, query: Query, params: dict[str, str] | None = None) -> Rows:
+def run_select(runner: Runner, query: Query,
+               params: Params | None = None) -> Rows:
     """Run a catalogue query with its parameters bound, on the embedded store or an endpoint."""
     try:
         return runner.select(query.bind(params))

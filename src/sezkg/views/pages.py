@@ -89,7 +89,7 @@ class FrontPage:
         self.today = today
         self._figures: list[Figure] | None = None
 
-    def rows(self, query: str, **params: str):  # type: ignore[no-untyped-def]
+    def rows(self, query: str, **params: str | list[str]):  # type: ignore[no-untyped-def]
         return run_select(self.runner, self.queries[query], params or None)
 
     def name(self, iri: str) -> str:
@@ -192,7 +192,7 @@ class FrontPage:
         wanted = {SEZ + p: p for p in ("areaHectares", "establishedYear", "activeSinceYear",
                                        "underDevelopmentSinceYear", "termEnd", "locatedIn", "prioritySector")}
         facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for row in self.rows("who-says-so"):
+        for row in self.rows("who-says-so", property=sorted(wanted)):  # those facts only, not every fact
             prop = _v(row, "property")
             if prop in wanted:
                 value = _v(row, "value")

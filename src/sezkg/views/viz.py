@@ -151,12 +151,18 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
             for n, p in raw.items()}
 
 
+FACTS_BATCH = 1000  # subjects asked for by one who-says-so query
+
+
 def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: dict[str, str]) -> dict[str, list[dict]]:
     facts: dict[str, list[dict]] = defaultdict(list)
-    for row in run_select(runner, queries["who-says-so"]):
+    # The facts of the nodes only, a thousand at a time: the whole of who-says-so is every fact
+    # of the KG (~1M rows at ~1M triples: 20 s and GBs, for a tenth of the rows used).
+    ordered = sorted(nodes)
+    rows = (row for start in range(0, len(ordered), FACTS_BATCH)
+            for row in run_select(runner, queries["who-says-so"], {"subject": ordered[start:start + FACTS_BATCH]}))
+    for row in rows:
         subject = _v(row, "subject")
-        if subject not in nodes:
-            continue
         prop, value = _v(row, "property"), row.get("value")
         text = labels.get(value.value, compact_iri(value.value)) if value is not None and hasattr(value, "value") \
             and value.__class__.__name__ == "NamedNode" else _v(row, "value")
