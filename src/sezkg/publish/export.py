@@ -47,7 +47,7 @@ from ..errors import UsageError
 from ..kg.files import atomic_writer, write_atomic
 from ..kg.load import KnowledgeGraph
 from ..kg.namespaces import PREFIXES
-from .jsonld import Compactor, _nodes, load_context
+from .jsonld import Compactor, _nodes, indented_json, load_context
 
 __all__ = ["FORMATS", "ExportFormat", "export", "export_format", "serialize", "serialize_to", "write_atomic"]
 
@@ -531,42 +531,6 @@ def _write_rdfxml(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
 # ---------------------------------------------------------------- JSON-LD
 
 
-def _json(value: object, depth: int) -> str:
-    """`value` as json.dumps(indent=1, ensure_ascii=False) writes it nested `depth` levels deep
-    in a document, byte for byte. json.dumps leaves its C encoder for pure Python as soon as it
-    indents, and was most of a JSON-LD export; this writes the same layout with C's strings."""
-    parts: list[str] = []
-    _layout(value, depth, parts)
-    return "".join(parts)
-
-
-_JSON_STRING = json.encoder.encode_basestring  # C's, as json.dumps(ensure_ascii=False) uses
-
-
-def _layout(value: object, level: int, parts: list[str]) -> None:
-    if isinstance(value, str):
-        parts.append(_JSON_STRING(value))
-    elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
-        inner = "\n" + " " * (level + 1)
-        opening = "{"
-        for key, item in value.items():
-            parts.append(opening + inner)
-            opening = ","
-            parts.append(_JSON_STRING(key) + ": ")
-            _layout(item, level + 1, parts)
-        parts.append("\n" + " " * level + "}")
-    elif isinstance(value, list) and value:
-        inner = "\n" + " " * (level + 1)
-        opening = "["
-        for item in value:
-            parts.append(opening + inner)
-            opening = ","
-            _layout(item, level + 1, parts)
-        parts.append("\n" + " " * level + "]")
-    else:  # numbers, booleans, null, empty containers, odd keys: json.dumps itself
-        parts.append(json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level))
-
-
 class _RememberingCompactor(Compactor):
     """A Compactor that compacts each IRI once (as Names does for Turtle): trying every prefix
     on every occurrence was the larger part of a JSON-LD export. Refusals are not remembered."""
@@ -593,7 +557,7 @@ def _write_jsonld(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
     if graph is not None:  # one graph: the document is that graph, held in memory
         quads = next(_quads_by_graph(kg, graph), [])
         document = {"@context": context, "@id": compactor.write(graph), "@graph": _nodes(compactor, quads)}
-        out.write(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+        out.write(indented_json(document) + "\n")
         return
     opening = json.dumps({"@context": context}, indent=1, ensure_ascii=False)
     out.write(opening.removesuffix("\n}") + ',\n "@graph": [')
@@ -605,7 +569,7 @@ def _write_jsonld(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
         else:  # triples in the default graph sit at the top level
             entries = _nodes(compactor, quads)
         for entry in entries:
-            out.write(("\n  " if first else ",\n  ") + _json(entry, 2))
+            out.write(("\n  " if first else ",\n  ") + indented_json(entry, 2))
             first = False
     out.write("]\n}\n" if first else "\n ]\n}\n")
 

@@ -27,6 +27,42 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def indented_json(value: object, depth: int = 0) -> str:
+    """`value` as json.dumps(indent=1, ensure_ascii=False) writes it nested `depth` levels deep
+    in a document, byte for byte. json.dumps leaves its C encoder for pure Python as soon as it
+    indents, and was most of a JSON-LD export; this writes the same layout with C's strings."""
+    parts: list[str] = []
+    _layout(value, depth, parts)
+    return "".join(parts)
+
+
+_JSON_STRING = json.encoder.encode_basestring  # C's, as json.dumps(ensure_ascii=False) uses
+
+
+def _layout(value: object, level: int, parts: list[str]) -> None:
+    if isinstance(value, str):
+        parts.append(_JSON_STRING(value))
+    elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        inner = "\n" + " " * (level + 1)
+        opening = "{"
+        for key, item in value.items():
+            parts.append(opening + inner)
+            opening = ","
+            parts.append(_JSON_STRING(key) + ": ")
+            _layout(item, level + 1, parts)
+        parts.append("\n" + " " * level + "}")
+    elif isinstance(value, list) and value:
+        inner = "\n" + " " * (level + 1)
+        opening = "["
+        for item in value:
+            parts.append(opening + inner)
+            opening = ","
+            _layout(item, level + 1, parts)
+        parts.append("\n" + " " * level + "]")
+    else:  # numbers, booleans, null, empty containers, odd keys: json.dumps itself
+        parts.append(json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level))
+
+
 def load_context(path: Path | None = None) -> dict[str, str]:
     path = path or default_files().ontology / "context.jsonld"
     context: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["@context"]
@@ -104,10 +140,12 @@ def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict[str, object]
     return out
 
 
-def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph: str | None = None) -> bytes:
-    """Quads as compact JSON-LD: one `@graph` entry per named graph, keys and lists sorted."""
+def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph: str | None = None,
+              compactor: Compactor | None = None) -> bytes:
+    """Quads as compact JSON-LD: one `@graph` entry per named graph, keys and lists sorted.
+    A `compactor` for this context may be given, to keep what it compacted across calls."""
     context = context if context is not None else load_context()
-    compactor = Compactor(context)
+    compactor = compactor if compactor is not None and compactor.context == context else Compactor(context)
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in quads:
         if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
@@ -124,4 +162,4 @@ def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph
         if "" in by_graph:  # triples in the default graph sit at the top level
             graphs.extend(_nodes(compactor, by_graph[""]))
         document = {"@context": context, "@graph": graphs}
-    return (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    return (indented_json(document) + "\n").encode("utf-8")

@@ -96,7 +96,9 @@ class Names:
     other: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def for_iris(self, iris: set[str]) -> dict[str, dict[str, str]]:
-        return {lang: {i: n for i, n in sorted(names.items()) if i in iris}
+        # From the page's IRIs, not from every name: a page holds a few dozen IRIs, the KG can
+        # name hundreds of thousands of things (looking through them all made a site quadratic).
+        return {lang: {i: names[i] for i in sorted(iris) if i in names}
                 for lang, names in sorted(self.other.items())}
 
 

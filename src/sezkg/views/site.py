@@ -151,8 +151,9 @@ class SiteBuilder:
         incoming_html = "".join(f"<li>{self.link(path, s)} — {self.link(path, p)}</li>" for s, p in incoming[:500])
         graph_facts = ""
         if iri in self.graph_set:  # a source: list what it states
-            stated = sorted({q.subject.value for q in self.kg.sorted_quads(iri)})
-            graph_facts = (f"<h2>What this source states</h2><p>{len(self.kg.sorted_quads(iri))} statements about "
+            statements = list(self.kg.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+            stated = sorted({q.subject.value for q in statements})
+            graph_facts = (f"<h2>What this source states</h2><p>{len(statements)} statements about "
                            f"{len(stated)} things:</p><ul>"
                            + "".join(f"<li>{self.link(path, s)}</li>" for s in stated) + "</ul>")
         body = (
@@ -287,7 +288,7 @@ class SiteBuilder:
                 quads = self.by_subject[iri]
                 triples = sorted({q.triple for q in quads}, key=str)
                 (folder / "index.ttl").write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-                (folder / "index.jsonld").write_bytes(to_jsonld(quads))
+                (folder / "index.jsonld").write_bytes(to_jsonld(quads, compactor=self.compactor))
             (building / "ontology").mkdir(exist_ok=True)
             (building / "ontology" / "index.html").write_text(self.ontology_page(), encoding="utf-8")
             (building / "ontology" / "index.ttl").write_bytes(serialize(self.kg, "turtle", ONTOLOGY_IRI))
