@@ -312,16 +312,20 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
     for link in data["links"]:
         if link["kind"] == "holds":
             counts[(link["source"], link["target"])] = len(link["zones"])
+    held: dict[str, list[str]] = defaultdict(list)  # the functions each organisation holds
+    for (o, f) in counts:
+        held[o].append(f)
     marked = set()
     broader = data.get("broader", {})
     for ov in report.overlaps:
         if kind_named(ov.kind).inferred and ov.function:
             for org in ov.organisations:
-                for (o, f) in counts:
+                for f in held.get(org, ()):
                     # The overlap's function, or a function held that is part of it.
-                    if o == org and ov.function in broader.get(f, [f]):
-                        marked.add((o, f))
-    orgs = [o for o in orgs if any((o["id"], f["id"]) in counts for f in fns)]
+                    if ov.function in broader.get(f, [f]):
+                        marked.add((org, f))
+    fn_ids = {f["id"] for f in fns}
+    orgs = [o for o in orgs if any(f in fn_ids for f in held.get(o["id"], ()))]
     return orgs, fns, counts, marked
 
 
