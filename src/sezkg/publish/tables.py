@@ -144,7 +144,8 @@ def build_tables(runner: Runner, lang: str = "en", queries_folder: Path | None =
     folder = queries_folder or default_files().queries
     queries = catalogue(folder)
     table_queries = catalogue(folder / "tables")
-    names = labels(runner, queries, lang)
+    # The overlap report's labels are these when in the same language (the report's, asked once).
+    names = overlaps.labels if overlaps is not None and overlaps.lang == lang else labels(runner, queries, lang)
     tables = {name: _labelled(name, q, run_select(runner, q), names) for name, q in table_queries.items()}
     tables["overlaps"] = _overlaps_table(runner, queries, lang, overlaps if overlaps and not overlaps.zone else None)
     return [tables[n] for n in TABLE_ORDER if n in tables] + [t for n, t in sorted(tables.items())

@@ -102,11 +102,12 @@ class Names:
                 for lang, names in sorted(self.other.items())}
 
 
-def names_in_other_languages(runner, queries) -> Names:  # type: ignore[no-untyped-def]
-    """Russian and Kazakh names where a thing has one (not the English fallback)."""
+def names_in_other_languages(runner, queries, english: dict[str, str] | None = None) -> Names:  # type: ignore[no-untyped-def]
+    """Russian and Kazakh names where a thing has one (not the English fallback). `english`,
+    the English labels when the caller has them already (an overlap report's), is not asked again."""
     from ..questions.overlaps import labels
 
-    english = labels(runner, queries, "en")
+    english = labels(runner, queries, "en") if english is None else english
     other = {}
     for lang, _ in LANGUAGES[1:]:
         found = labels(runner, queries, lang)

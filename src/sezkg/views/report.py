@@ -81,7 +81,7 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
 
     with building_folder(out, "report", force) as building:
         started = time.perf_counter()
-        names = names_in_other_languages(kg, queries)
+        names = names_in_other_languages(kg, queries, english=overlaps.labels if overlaps.lang == "en" else None)
         data_date = newest_source_date(kg)
         viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date)
         progress(f"[4/{steps}] visualise: network, matrix and map pages, {len(viz.images)} images, "
