@@ -198,8 +198,7 @@ def catalogue(folder: Path | None = None) -> dict[str, Query]:
     return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
 
 
-def run_select(runner: Runner, query: Query,
-               params: Params | None = None) -> Rows:
+def run_select(runner: Runner, query: Query, params: Params | None = None) -> Rows:
     """Run a catalogue query with its parameters bound, on the embedded store or an endpoint."""
     try:
         return runner.select(query.bind(params))
