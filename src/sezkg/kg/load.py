@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from ..errors import InputError, UsageError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, SCHEME_IRI, SOURCE_BASE
 from .resources import KGFiles, default_files
-from .rows import Rows
+from .rows import Rows, Term
 from .sparql_guard import check_read_only
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -133,6 +133,19 @@ class KnowledgeGraph:
             self._answers[sparql] = rows
             return Rows(rows.variables, rows)
         return rows
+
+    def select_tuples(self, sparql: str) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+        """Like `select`, but the rows are tuples of terms in the order of the variables (None
+        where unbound), read from pyoxigraph's solutions as the caller iterates and never held:
+        for answers as large as the KG (the statements table). A remembered answer is reused."""
+        _check_read_only(sparql)
+        if self._answers is not None and sparql in self._answers:
+            known = self._answers[sparql]
+            return list(known.variables), known.tuples()
+        result = self.store.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):
+            raise UsageError("select_tuples() runs SELECT queries; use ask() for ASK")
+        return [v.value for v in result.variables], (tuple(solution) for solution in result)
 
     def ask(self, sparql: str) -> bool:
         check_read_only(sparql)

@@ -19,11 +19,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import json
 import re
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -32,12 +35,13 @@ from ..errors import OutputError
 from ..kg.files import atomic_writer, building_folder, write_atomic
 from ..kg.resources import default_files
 from ..kg.rows import Rows
-from ..questions.catalogue import Query, catalogue, run_select
+from ..questions.catalogue import Query, catalogue, run_select, stream_select
 from ..questions.endpoint import Runner
 from ..questions.kinds import TIER_LABELS
 from ..questions.overlaps import OverlapReport, find_overlaps, labels
 
 JOIN = " | "
+T = TypeVar("T")
 TABLE_ORDER = ("zones", "organisations", "mandates", "findings", "figures", "overlaps", "sources", "legal-acts",
                "statements")
 _IRI = re.compile(r"[a-z][a-z0-9+.-]*://\S+")
@@ -64,6 +68,15 @@ class Table:
                 return name
         return "string"
 
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def has_identifiers(self, column: str) -> bool:
+        """Whether some cell of the column holds identifiers (IRIs)."""
+        i = self.columns.index(column)
+        return any(_is_identifiers(r[i]) for r in self.rows)
+
     def csv_text(self) -> str:
         buffer = io.StringIO()
         self.write_csv(buffer)
@@ -87,31 +100,197 @@ def _is_identifiers(value: str) -> bool:
     return bool(value) and all(_IRI.fullmatch(part) for part in value.split(JOIN))
 
 
-def _labelled(name: str, query: Query, rows: Rows, names: dict[str, str]) -> Table:
-    """The rows as text, with a `_label` column after each column that holds labelled IRIs."""
-    variables = list(rows.variables)
-    values = [[_cell(t) for t in terms] for terms in rows.tuples()]
+def _labels_column(values: list[list[str]], i: int, names: dict[str, str]) -> bool:
+    """Whether column `i` of these rows holds an IRI with a label, so needs a `_label` column."""
+    # A dictionary look-up first: most cells are not IRIs with a label, and the pattern costs more.
+    return any(any(p in names for p in row[i].split(JOIN)) and _is_identifiers(row[i]) for row in values)
+
+
+def _plan(variables: list[str], labelled: list[bool]) -> tuple[list[str], list[tuple[int, bool]]]:
+    """The output columns, and for each the variable it reads and whether it is that one's label."""
     columns: list[str] = []
-    plan: list[tuple[int, bool]] = []  # each output column: the variable it reads, labelled or not
+    plan: list[tuple[int, bool]] = []
     for i, v in enumerate(variables):
         columns.append(v)
         plan.append((i, False))
-        # A dictionary look-up first: most cells are not IRIs with a label, and the pattern costs more.
-        if any(any(p in names for p in row[i].split(JOIN)) and _is_identifiers(row[i]) for row in values):
+        if labelled[i]:
             columns.append(f"{v}_label")
             plan.append((i, True))
-    label_of: dict[str, str] = {}  # cell -> its labels; the same IRIs recur down a column
+    return columns, plan
+
+
+# Labels remembered per table (the same IRIs recur down a column) up to this many cells, then forgotten.
+LABEL_MEMO = 500_000
+
+
+def _labeller(names: dict[str, str]) -> Callable[[str], str]:
+    """The labels of a cell's IRIs, joined as the cell joins them; "" for a cell of other values."""
+    label_of: dict[str, str] = {}
 
     def label(raw: str) -> str:
         text = label_of.get(raw)
         if text is None:
             text = JOIN.join(names.get(p, "") for p in raw.split(JOIN)) if _is_identifiers(raw) else ""
+            if len(label_of) >= LABEL_MEMO:
+                label_of.clear()
             label_of[raw] = text
         return text
 
+    return label
+
+
+def _labelled(name: str, query: Query, rows: Rows, names: dict[str, str]) -> Table:
+    """The rows as text, with a `_label` column after each column that holds labelled IRIs."""
+    variables = list(rows.variables)
+    values = [[_cell(t) for t in terms] for terms in rows.tuples()]
+    columns, plan = _plan(variables, [_labels_column(values, i, names) for i in range(len(variables))])
+    label = _labeller(names)
     out = [[label(row[i]) if labelled else row[i] for i, labelled in plan] for row in values]
     return Table(name, query.title, query.question, columns, out,
                  {c for c, (_, labelled) in zip(columns, plan, strict=True) if labelled})
+
+
+# ---------------------------------------------------------------- tables streamed to CSV
+
+@dataclass
+class TableFile:
+    """A table written to CSV as its query answered (see write_table_csv): its columns, the
+    types read off every value, and its rows only when there were few (`rows` is None otherwise)."""
+
+    name: str
+    title: str
+    description: str
+    columns: list[str]
+    label_columns: set[str]
+    row_count: int
+    types: list[str]
+    identifiers: list[bool]
+    rows: list[list[str]] | None = None
+
+    def field_type(self, column: str) -> str:
+        return self.types[self.columns.index(column)]
+
+    def has_identifiers(self, column: str) -> bool:
+        return self.identifiers[self.columns.index(column)]
+
+    def table(self) -> Table:
+        """The in-memory table, for a TableFile that kept its rows."""
+        if self.rows is None:
+            raise ValueError(f"table {self.name}: its {self.row_count:,} rows were written, not kept")
+        return Table(self.name, self.title, self.description, self.columns, self.rows, set(self.label_columns))
+
+
+class _ColumnTypes:
+    """Table.field_type and Table.has_identifiers, read off the rows a chunk at a time."""
+
+    def __init__(self, columns: list[str], label_columns: set[str]):
+        self.columns = columns
+        self.is_label = [c in label_columns for c in columns]
+        n = len(columns)
+        self.seen = [False] * n  # a non-empty value met
+        self.all_iris = [True] * n  # every non-empty value an IRI
+        self.alive = [[True] * len(_TYPES) for _ in range(n)]  # every non-empty value of that type
+        self.identifiers = [False] * n
+
+    def add(self, rows: list[list[str]]) -> None:
+        for c in range(len(self.columns)):
+            values = [r[c] for r in rows if r[c] != ""]
+            if not values:
+                continue
+            self.seen[c] = True
+            if not self.identifiers[c]:
+                self.identifiers[c] = any(_is_identifiers(v) for v in values)
+            if self.all_iris[c] and not self.is_label[c]:
+                self.all_iris[c] = all(_IRI.fullmatch(v) for v in values)
+            alive = self.alive[c]
+            for k, (_, pattern) in enumerate(_TYPES):
+                if alive[k]:
+                    alive[k] = all(pattern.fullmatch(v) for v in values)
+
+    def types(self) -> list[str]:
+        out = []
+        for c in range(len(self.columns)):
+            kind = "string"
+            if self.seen[c] and not (self.all_iris[c] and not self.is_label[c]):
+                kind = next((name for k, (name, _) in enumerate(_TYPES) if self.alive[c][k]), "string")
+            out.append(kind)
+        return out
+
+
+# Rows read before the labelled columns are decided; the rest of the answer is written as it comes.
+HEAD_ROWS = 10_000
+CHUNK_ROWS = 10_000
+
+
+class _PlanChanged(Exception):
+    """A column met its first labelled IRI after the head: the table is written again, knowing."""
+
+    def __init__(self, labelled: list[bool]):
+        super().__init__("labelled columns changed")
+        self.labelled = labelled
+
+
+def write_table_csv(path: Path, name: str, query: Query, runner: Runner, names: dict[str, str],
+                    keep_rows: int = 0) -> TableFile:
+    """Write one table as CSV while its query answers, holding a chunk of rows at a time, not the
+    table: the same bytes, columns and types as `_labelled` and `Table.write_csv` give. Which
+    columns get a `_label` column is decided on the first HEAD_ROWS rows; should a later row
+    show another, the query runs again and the file is written anew (the first one dropped).
+    The rows are kept in the result when there are at most `keep_rows` of them."""
+    try:
+        with atomic_writer(path) as handle:
+            return _write_table(handle, name, query, runner, names, keep_rows, None)
+    except _PlanChanged as changed:
+        with atomic_writer(path) as handle:
+            return _write_table(handle, name, query, runner, names, keep_rows, changed.labelled)
+
+
+def _write_table(handle: BinaryIO, name: str, query: Query, runner: Runner, names: dict[str, str],
+                 keep_rows: int, labelled: list[bool] | None) -> TableFile:
+    variables, tuples = stream_select(runner, query)
+    it = iter(tuples)
+
+    def chunk(size: int) -> list[list[str]]:
+        return [[_cell(t) for t in terms] for terms in itertools.islice(it, size)]
+
+    head = chunk(max(HEAD_ROWS, 1))
+    known = labelled is not None
+    if labelled is None:
+        labelled = [_labels_column(head, i, names) for i in range(len(variables))]
+    columns, plan = _plan(variables, labelled)
+    label_columns = {c for c, (_, is_label) in zip(columns, plan, strict=True) if is_label}
+    label = _labeller(names)
+    types = _ColumnTypes(columns, label_columns)
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(columns)
+    kept: list[list[str]] | None = []
+    count = 0
+    values = head
+    while values:
+        if not known and values is not head:
+            later = [i for i, flag in enumerate(labelled) if not flag and _labels_column(values, i, names)]
+            if later:
+                for i in later:
+                    labelled[i] = True
+                while rest := chunk(CHUNK_ROWS):  # the whole answer decides, as the in-memory table does
+                    for i, flag in enumerate(labelled):
+                        labelled[i] = flag or _labels_column(rest, i, names)
+                text.detach()
+                raise _PlanChanged(labelled)
+        out = [[label(row[i]) if is_label else row[i] for i, is_label in plan] for row in values]
+        writer.writerows(out)
+        types.add(out)
+        count += len(out)
+        if kept is not None and count <= keep_rows:
+            kept.extend(out)
+        else:
+            kept = None
+        values = chunk(CHUNK_ROWS)
+    text.flush()
+    text.detach()
+    return TableFile(name, query.title, query.question, columns, label_columns, count, types.types(),
+                     types.identifiers, kept)
 
 
 def _overlaps_table(runner: Runner, queries: dict[str, Query], lang: str, report: OverlapReport | None) -> Table:
@@ -141,18 +320,51 @@ def build_tables(runner: Runner, lang: str = "en", queries_folder: Path | None =
     """The tables, in TABLE_ORDER, with labels in `lang` (English where a thing has none).
     `queries_folder` holds the catalogue, with the table queries in its `tables/` folder;
     `overlaps`, every overlap found already (by the report), is not looked for again."""
-    folder = queries_folder or default_files().queries
-    queries = catalogue(folder)
-    table_queries = catalogue(folder / "tables")
-    # The overlap report's labels are these when in the same language (the report's, asked once).
-    names = overlaps.labels if overlaps is not None and overlaps.lang == lang else labels(runner, queries, lang)
+    queries, table_queries, names = _table_queries(runner, lang, queries_folder, overlaps)
     tables = {name: _labelled(name, q, run_select(runner, q), names) for name, q in table_queries.items()}
     tables["overlaps"] = _overlaps_table(runner, queries, lang, overlaps if overlaps and not overlaps.zone else None)
+    return _in_order(tables)
+
+
+def _table_queries(runner: Runner, lang: str, queries_folder: Path | None,
+                   overlaps: OverlapReport | None) -> tuple[dict[str, Query], dict[str, Query], dict[str, str]]:
+    folder = queries_folder or default_files().queries
+    queries = catalogue(folder)
+    # The overlap report's labels are these when in the same language (the report's, asked once).
+    names = overlaps.labels if overlaps is not None and overlaps.lang == lang else labels(runner, queries, lang)
+    return queries, catalogue(folder / "tables"), names
+
+
+def _in_order(tables: dict[str, T]) -> list[T]:
     return [tables[n] for n in TABLE_ORDER if n in tables] + [t for n, t in sorted(tables.items())
                                                               if n not in TABLE_ORDER]
 
 
-def descriptor(tables: list[Table], lang: str) -> dict[str, Any]:
+def stream_tables_into(runner: Runner, folder: Path, lang: str = "en", queries_folder: Path | None = None,
+                       overlaps: OverlapReport | None = None,
+                       workbook_rows: int | None = None) -> tuple[list[Table | TableFile], list[str]]:
+    """What `write_tables_into(build_tables(...))` writes, the same bytes, but each table's CSV
+    written as its query answers, so memory holds a chunk of rows rather than every table (the
+    statements table is the whole KG). The workbook is written when the tables have at most
+    `workbook_rows` rows in all (None: always; their rows are then held for it). The tables,
+    in order, and the names of the files written."""
+    queries, table_queries, names = _table_queries(runner, lang, queries_folder, overlaps)
+    budget = workbook_rows if workbook_rows is not None else sys.maxsize
+    tables: dict[str, Table | TableFile] = {}
+    for name, q in table_queries.items():
+        written = write_table_csv(folder / f"{name}.csv", name, q, runner, names, keep_rows=budget)
+        budget = max(budget - written.row_count, -1)
+        tables[name] = written
+    overlap_table = _overlaps_table(runner, queries, lang, overlaps if overlaps and not overlaps.zone else None)
+    _write_csv(overlap_table, folder)
+    budget -= overlap_table.row_count
+    tables["overlaps"] = overlap_table
+    ordered = _in_order(tables)
+    workbook = budget >= 0 and all(isinstance(t, Table) or t.rows is not None for t in ordered)
+    return ordered, _write_package(ordered, folder, lang, workbook)
+
+
+def descriptor(tables: Sequence[Table | TableFile], lang: str) -> dict[str, Any]:
     """A Frictionless Data Package (v1) describing the CSV files."""
     resources = []
     for t in tables:
@@ -160,8 +372,7 @@ def descriptor(tables: list[Table], lang: str) -> dict[str, Any]:
         for c in t.columns:
             kind = t.field_type(c)
             entry: dict[str, str] = {"name": c, "type": kind}
-            if kind == "string" and c not in t.label_columns and any(_is_identifiers(r[t.columns.index(c)])
-                                                                     for r in t.rows):
+            if kind == "string" and c not in t.label_columns and t.has_identifiers(c):
                 entry["description"] = "identifier (IRI); several joined by ' | '"
             elif c in t.label_columns:
                 entry["description"] = f"name of {c[:-6]} in '{lang}' (English where it has none)"
@@ -242,13 +453,22 @@ def write_tables_into(tables: list[Table], folder: Path, lang: str = "en", workb
     """Write the files into an existing folder (one being built); their names. `workbook=False`
     leaves out sezkg.xlsx (XlsxWriter writes ~100,000 cells a second)."""
     for t in tables:
-        with atomic_writer(folder / f"{t.name}.csv") as handle:  # streamed: the statements table is the whole KG
-            text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
-            t.write_csv(text)
-            text.flush()
-            text.detach()
+        _write_csv(t, folder)
+    return _write_package(tables, folder, lang, workbook)
+
+
+def _write_csv(table: Table, folder: Path) -> None:
+    with atomic_writer(folder / f"{table.name}.csv") as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+        table.write_csv(text)
+        text.flush()
+        text.detach()
+
+
+def _write_package(tables: Sequence[Table | TableFile], folder: Path, lang: str, workbook: bool) -> list[str]:
+    """The workbook (if asked) and the package descriptor, beside the tables' CSVs; every file's name."""
     if workbook:
-        write_xlsx(tables, folder / "sezkg.xlsx")
+        write_xlsx([t if isinstance(t, Table) else t.table() for t in tables], folder / "sezkg.xlsx")
     write_atomic(folder / "datapackage.json",
                  (json.dumps(descriptor(tables, lang), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return [f"{t.name}.csv" for t in tables] + (["sezkg.xlsx"] if workbook else []) + ["datapackage.json"]

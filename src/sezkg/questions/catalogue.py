@@ -27,11 +27,11 @@ import pyoxigraph as ox
 from ..errors import InputError, UsageError
 from ..kg.frozen import Frozen
 from ..kg.resources import default_files
-from ..kg.rows import Rows
+from ..kg.rows import Rows, Term
 
 TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:  # the endpoint client (http.client, SPARQLWrapper) costs ~90 ms to import
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from .endpoint import Runner
 
@@ -203,8 +203,28 @@ def run_select(runner: Runner, query: Query, params: Params | None = None) -> Ro
     try:
         return runner.select(query.bind(params))
     except SyntaxError as exc:
-        # One line: the parser's list of what it expected can run to a screenful of ranges.
-        message = str(exc).splitlines()[0] if str(exc) else "unreadable query"
-        if len(message) > 160:
-            message = message[:160].rsplit(" ", 1)[0] + " …"
-        raise InputError(query.path, f"SPARQL syntax error: {message}") from None
+        raise _syntax_error(query, exc) from None
+
+
+def stream_select(runner: Runner, query: Query,
+                  params: Params | None = None) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+    """Run a catalogue query; its variables, and its rows as tuples of terms in their order
+    (None where unbound). The embedded store hands the rows over one at a time, never holding
+    them all (see KnowledgeGraph.select_tuples); an endpoint's answer is read whole first."""
+    try:
+        select_tuples = getattr(runner, "select_tuples", None)
+        if select_tuples is not None:
+            variables, tuples = select_tuples(query.bind(params))
+            return variables, tuples
+        rows = runner.select(query.bind(params))
+    except SyntaxError as exc:
+        raise _syntax_error(query, exc) from None
+    return list(rows.variables), rows.tuples()
+
+
+def _syntax_error(query: Query, exc: SyntaxError) -> InputError:
+    # One line: the parser's list of what it expected can run to a screenful of ranges.
+    message = str(exc).splitlines()[0] if str(exc) else "unreadable query"
+    if len(message) > 160:
+        message = message[:160].rsplit(" ", 1)[0] + " …"
+    return InputError(query.path, f"SPARQL syntax error: {message}")

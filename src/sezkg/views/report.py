@@ -18,7 +18,7 @@ from ..kg.load import KnowledgeGraph, load
 from ..kg.resources import KGFiles, default_files
 from ..publish.entities import write_entities
 from ..publish.export import FORMATS, serialize_to
-from ..publish.tables import build_tables, write_tables_into
+from ..publish.tables import stream_tables_into
 from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import find_overlaps
 from ..questions.validate import ValidationReport, validate
@@ -103,11 +103,11 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         with (exports / "sezkg.entities.ndjson").open("wb") as handle:
             write_entities(kg, handle)
         (building / "tables").mkdir()
-        tables = build_tables(kg, queries_folder=files.queries, overlaps=overlaps)
-        rows = sum(len(t.rows) for t in tables)
-        workbook = rows <= REPORT_WORKBOOK_ROWS
-        table_names = write_tables_into(tables, building / "tables", workbook=workbook)
-        if not workbook:
+        # Each table written as its query answers: the statements table is the whole KG.
+        tables, table_names = stream_tables_into(kg, building / "tables", queries_folder=files.queries,
+                                                 overlaps=overlaps, workbook_rows=REPORT_WORKBOOK_ROWS)
+        rows = sum(t.row_count for t in tables)
+        if "sezkg.xlsx" not in table_names:
             progress(f"      tables: sezkg.xlsx left out ({rows:,} rows, over {REPORT_WORKBOOK_ROWS:,}); "
                      "`sezkg tables DIR` writes it")
         export_names = sorted([f"export/sezkg.{s.extension}" for s in FORMATS.values()]
