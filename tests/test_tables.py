@@ -234,4 +234,11 @@ def test_tables_streamed_from_an_endpoint_are_the_same(kg, endpoint, tmp_path):
     _, names = stream_tables_into(kg, tmp_path / "a")
     assert stream_tables_into(RemoteRunner(endpoint), tmp_path / "b")[1] == names
     for name in names:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        if name.endswith(".csv"):
+            # The same rows and values; several values in one cell come in the order the store's
+            # GROUP_CONCAT gives (SPARQL leaves it open), so each cell is compared as a set.
+            a, b = _read(tmp_path / "a", name[:-4]), _read(tmp_path / "b", name[:-4])
+            assert [{k: sorted(v.split(" | ")) for k, v in r.items()} for r in a] == \
+                   [{k: sorted(v.split(" | ")) for k, v in r.items()} for r in b], name
+        elif name == "datapackage.json":
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
