@@ -17,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 
 from ..publish.export import write_atomic
-from ..questions.catalogue import Query, catalogue, run_select
+from ..questions.catalogue import Query, catalogue, run_select, stream_select
 from ..questions.endpoint import Runner
 from ..questions.kinds import KINDS
 from ..questions.kinds import kind as kind_named
@@ -62,8 +63,10 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
     label = report.label
     holds: dict[tuple[str, str], set[str]] = defaultdict(set)  # (org, function) -> zones
     reaches: dict[tuple[str, str], set[str]] = defaultdict(set)  # (org, zone) -> functions
-    for row in run_select(runner, queries["zone-governors"]):
-        org, fn, zone = _v(row, "holder"), _v(row, "function"), _v(row, "zone")
+    variables, tuples = stream_select(runner, queries["zone-governors"])
+    at = [variables.index(v) for v in ("holder", "function", "zone")]
+    for terms in tuples:
+        org, fn, zone = (t.value if t is not None else "" for t in (terms[i] for i in at))
         holds[(org, fn)].add(zone)
         reaches[(org, zone)].add(fn)
 
@@ -111,9 +114,15 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
     facts = _facts(runner, queries, set(kinds_of), report.labels)
     other = names.other if names is not None else {}
     known: dict[str, list[str]] = defaultdict(list)
-    for row in run_select(runner, queries["names"]):
-        if _v(row, "thing") in kinds_of:
-            known[_v(row, "thing")].append(_v(row, "name"))
+    # Every name of every thing (~150k rows at ~1M triples), read as tuples: a row made into a
+    # dict costs more than the query, and most are not the network's.
+    variables, tuples = stream_select(runner, queries["names"])
+    at_thing, at_name = variables.index("thing"), variables.index("name")
+    for terms in tuples:
+        thing = terms[at_thing]
+        if thing is not None and thing.value in kinds_of:
+            name = terms[at_name]
+            known[thing.value].append(name.value if name is not None else "")
     broader: dict[str, list[str]] = defaultdict(list)
     for row in run_select(runner, queries["function-hierarchy"]):
         broader[_v(row, "function")].append(_v(row, "broader"))
@@ -159,20 +168,26 @@ def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: d
     # The facts of the nodes only, a thousand at a time: the whole of who-says-so is every fact
     # of the KG (~1M rows at ~1M triples: 20 s and GBs, for a tenth of the rows used).
     ordered = sorted(nodes)
-    rows = (row for start in range(0, len(ordered), FACTS_BATCH)
-            for row in run_select(runner, queries["who-says-so"], {"subject": ordered[start:start + FACTS_BATCH]}))
-    for row in rows:
-        subject = _v(row, "subject")
-        prop, value = _v(row, "property"), row.get("value")
-        text = labels.get(value.value, compact_iri(value.value)) if value is not None and hasattr(value, "value") \
-            and value.__class__.__name__ == "NamedNode" else _v(row, "value")
-        facts[subject].append({
-            "property": ui.PROPERTY_WORDS.get(prop) or labels.get(prop, compact_iri(prop)),
-            "value": text,
-            "source": _v(row, "sourceLabel") or _v(row, "source"),
-            "sourceIri": _v(row, "source"),
-            "url": _v(row, "url"),
-        })
+    wanted = ("subject", "property", "value", "source", "sourceLabel", "url")
+    for start in range(0, len(ordered), FACTS_BATCH):
+        variables, tuples = stream_select(runner, queries["who-says-so"], {"subject": ordered[start:start + FACTS_BATCH]})
+        at = [variables.index(v) if v in variables else None for v in wanted]
+        for terms in tuples:
+            subject, prop, value, source, source_label, url = (
+                terms[i] if i is not None else None for i in at)
+            prop_iri = prop.value if prop is not None else ""
+            if isinstance(value, ox.NamedNode):
+                text = labels.get(value.value, compact_iri(value.value))
+            else:
+                text = value.value if value is not None else ""
+            source_iri = source.value if source is not None else ""
+            facts[subject.value if subject is not None else ""].append({
+                "property": ui.PROPERTY_WORDS.get(prop_iri) or labels.get(prop_iri, compact_iri(prop_iri)),
+                "value": text,
+                "source": (source_label.value if source_label is not None else "") or source_iri,
+                "sourceIri": source_iri,
+                "url": url.value if url is not None else "",
+            })
     return dict(sorted(facts.items()))
 
 
