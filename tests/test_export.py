@@ -110,6 +110,25 @@ def test_write_atomic_replaces(tmp_path):
     assert out.read_bytes() == b"new"
 
 
+def test_write_text_atomic_encodes_a_chunk_at_a_time(tmp_path, monkeypatch):
+    """Pages are written as text a few characters at a time (here 3): the same UTF-8 bytes
+    whatever falls on a boundary (Cyrillic, an astral character), and the old file kept on failure."""
+    from sezkg.kg import files
+
+    monkeypatch.setattr(files, "TEXT_CHUNK", 3)
+    text = "Астана — 𝔸 zone <p>\n" * 5 + "end"
+    out = tmp_path / "page.html"
+    files.write_text_atomic(out, text)
+    assert out.read_bytes() == text.encode("utf-8")
+    files.write_text_atomic(out, "")
+    assert out.read_bytes() == b""
+    out.write_bytes(b"old")
+    with pytest.raises(UnicodeEncodeError):
+        files.write_text_atomic(out, "ab\udc80cd")  # a lone surrogate has no UTF-8
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
 def test_unknown_graph_is_a_usage_error():
     proc = run_cli("export", "--format", "trig", "--graph", "https://example.org/nope", check=2)
     assert b"names nothing in the knowledge graph" in proc.stderr

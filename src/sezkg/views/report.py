@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..kg.files import building_folder, check_replaceable
+from ..kg.files import building_folder, check_replaceable, write_text_atomic
 from ..kg.load import KnowledgeGraph, load
 from ..kg.resources import KGFiles, default_files
 from ..publish.entities import write_entities
@@ -118,7 +118,7 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
                         f"{len(overlaps.overlaps)} overlapping responsibilities found.")
         index = front_page(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
                            data_date=data_date)
-        (building / "index.html").write_text(index, encoding="utf-8")
+        write_text_atomic(building / "index.html", index)  # ~1M triples: a 42 MB page, not encoded whole
         summary = {
             "quads": len(kg),
             "graphs": kg.graph_names(),

@@ -19,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from ..publish.export import write_atomic
+from ..kg.files import write_text_atomic
 from ..questions.catalogue import Query, catalogue, run_select, stream_select
 from ..questions.endpoint import Runner
 from ..questions.kinds import KINDS
@@ -310,6 +310,7 @@ def network_html(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names
 <details><summary>Every node, for keyboard and screen-reader users</summary><ul id="node-list"></ul></details>
 <script type="application/json" id="sezkg-data">{payload}</script>
 """
+    del payload  # in the body now: a large KG's network data is not held once more while the page is made
     scripts = script_tags(NETWORK_SCRIPTS, ("network.js",), prefix)
     extra = '<script>document.addEventListener("sezkg:lang", function () {});</script>\n' if names else ""
     return page(title, body, nav, names=names, data_date=data_date, head=f"<style>{NETWORK_CSS}</style>",
@@ -394,12 +395,12 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     data = network_data(runner, report, queries, names)
     copy_assets(out, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js", "map.js"))
     net = out / "network.html"
-    write_atomic(net, network_html(data, nav=nav, names=names, data_date=data_date).encode("utf-8"))
+    write_text_atomic(net, network_html(data, nav=nav, names=names, data_date=data_date))
     mat = out / "matrix.html"
-    write_atomic(mat, matrix_html(data, report, nav=nav, data_date=data_date).encode("utf-8"))
+    write_text_atomic(mat, matrix_html(data, report, nav=nav, data_date=data_date))
     copy_assets(out, ("kazakhstan-regions",))
-    write_atomic(out / "map.html", map_html(runner, queries, report.labels, nav=nav, names=names,
-                                            data_date=data_date).encode("utf-8"))
+    write_text_atomic(out / "map.html", map_html(runner, queries, report.labels, nav=nav, names=names,
+                                                 data_date=data_date))
     from .pictures import graph_files, matrix_images, network_images
 
     images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix")) if png else ()
