@@ -220,10 +220,14 @@ class _ColumnTypes:
 # Rows read before the labelled columns are decided; the rest of the answer is written as it comes.
 HEAD_ROWS = 10_000
 CHUNK_ROWS = 10_000
+# Rows whose cells are remembered, so that the file can be written again from memory if a later
+# row adds a `_label` column (the statements table meets its first labelled value past ~10,000
+# rows at ~1M triples); past this, the query runs again instead.
+REWRITE_ROWS = 250_000
 
 
 class _PlanChanged(Exception):
-    """A column met its first labelled IRI after the head: the table is written again, knowing."""
+    """A column met its first labelled IRI too late to rewrite from memory: the query runs again."""
 
     def __init__(self, labelled: list[bool]):
         super().__init__("labelled columns changed")
@@ -235,62 +239,89 @@ def write_table_csv(path: Path, name: str, query: Query, runner: Runner, names: 
     """Write one table as CSV while its query answers, holding a chunk of rows at a time, not the
     table: the same bytes, columns and types as `_labelled` and `Table.write_csv` give. Which
     columns get a `_label` column is decided on the first HEAD_ROWS rows; should a later row
-    show another, the query runs again and the file is written anew (the first one dropped).
-    The rows are kept in the result when there are at most `keep_rows` of them."""
+    show another, the file is written again with it, from the rows remembered (up to
+    REWRITE_ROWS) or else by running the query again. The rows are kept in the result when
+    there are at most `keep_rows` of them."""
     try:
         with atomic_writer(path) as handle:
-            return _write_table(handle, name, query, runner, names, keep_rows, None)
+            return _TableWriter(handle, name, query, runner, names, keep_rows).write(None)
     except _PlanChanged as changed:
         with atomic_writer(path) as handle:
-            return _write_table(handle, name, query, runner, names, keep_rows, changed.labelled)
+            return _TableWriter(handle, name, query, runner, names, keep_rows).write(changed.labelled)
 
 
-def _write_table(handle: BinaryIO, name: str, query: Query, runner: Runner, names: dict[str, str],
-                 keep_rows: int, labelled: list[bool] | None) -> TableFile:
-    variables, tuples = stream_select(runner, query)
-    it = iter(tuples)
+class _TableWriter:
+    def __init__(self, handle: BinaryIO, name: str, query: Query, runner: Runner, names: dict[str, str],
+                 keep_rows: int):
+        self.handle, self.name, self.query, self.runner, self.names = handle, name, query, runner, names
+        self.keep_rows = keep_rows
+        self.label = _labeller(names)
 
-    def chunk(size: int) -> list[list[str]]:
-        return [[_cell(t) for t in terms] for terms in itertools.islice(it, size)]
+    def write(self, labelled: list[bool] | None) -> TableFile:
+        variables, tuples = stream_select(self.runner, self.query)
+        it = iter(tuples)
 
-    head = chunk(max(HEAD_ROWS, 1))
-    known = labelled is not None
-    if labelled is None:
-        labelled = [_labels_column(head, i, names) for i in range(len(variables))]
-    columns, plan = _plan(variables, labelled)
-    label_columns = {c for c, (_, is_label) in zip(columns, plan, strict=True) if is_label}
-    label = _labeller(names)
-    types = _ColumnTypes(columns, label_columns)
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(columns)
-    kept: list[list[str]] | None = []
-    count = 0
-    values = head
-    while values:
-        if not known and values is not head:
-            later = [i for i, flag in enumerate(labelled) if not flag and _labels_column(values, i, names)]
-            if later:
-                for i in later:
-                    labelled[i] = True
-                while rest := chunk(CHUNK_ROWS):  # the whole answer decides, as the in-memory table does
-                    for i, flag in enumerate(labelled):
-                        labelled[i] = flag or _labels_column(rest, i, names)
-                text.detach()
-                raise _PlanChanged(labelled)
-        out = [[label(row[i]) if is_label else row[i] for i, is_label in plan] for row in values]
-        writer.writerows(out)
-        types.add(out)
-        count += len(out)
-        if kept is not None and count <= keep_rows:
-            kept.extend(out)
+        def chunk(size: int) -> list[list[str]]:
+            return [[_cell(t) for t in terms] for terms in itertools.islice(it, size)]
+
+        head = chunk(max(HEAD_ROWS, 1))
+        known = labelled is not None
+        if labelled is None:
+            labelled = [_labels_column(head, i, self.names) for i in range(len(variables))]
+        self._start(variables, labelled)
+        written: list[list[str]] | None = []  # the cells of the rows written so far, while few
+        values = head
+        while values:
+            if not known and values is not head:
+                later = [i for i, flag in enumerate(labelled) if not flag and _labels_column(values, i, self.names)]
+                if later:
+                    for i in later:
+                        labelled[i] = True
+                    if written is None:  # the whole answer decides, as the in-memory table does
+                        while rest := chunk(CHUNK_ROWS):
+                            for i, flag in enumerate(labelled):
+                                labelled[i] = flag or _labels_column(rest, i, self.names)
+                        self.text.detach()
+                        raise _PlanChanged(labelled)
+                    self.text.flush()
+                    self.text.detach()
+                    self._start(variables, labelled)
+                    self._emit(written)
+            self._emit(values)
+            if written is not None:
+                if len(written) + len(values) <= REWRITE_ROWS:
+                    written.extend(values)
+                else:
+                    written = None
+            values = chunk(CHUNK_ROWS)
+        self.text.flush()
+        self.text.detach()
+        return TableFile(self.name, self.query.title, self.query.question, self.columns, self.label_columns,
+                         self.count, self.types.types(), self.types.identifiers, self.kept)
+
+    def _start(self, variables: list[str], labelled: list[bool]) -> None:
+        """(Re)start the file: empty, with the header of these columns."""
+        self.columns, self.plan = _plan(variables, labelled)
+        self.label_columns = {c for c, (_, is_label) in zip(self.columns, self.plan, strict=True) if is_label}
+        self.types = _ColumnTypes(self.columns, self.label_columns)
+        self.count = 0
+        self.kept: list[list[str]] | None = []
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.text = io.TextIOWrapper(self.handle, encoding="utf-8", newline="", write_through=False)
+        self.writer = csv.writer(self.text, lineterminator="\r\n")
+        self.writer.writerow(self.columns)
+
+    def _emit(self, values: list[list[str]]) -> None:
+        label = self.label
+        out = [[label(row[i]) if is_label else row[i] for i, is_label in self.plan] for row in values]
+        self.writer.writerows(out)
+        self.types.add(out)
+        self.count += len(out)
+        if self.kept is not None and self.count <= self.keep_rows:
+            self.kept.extend(out)
         else:
-            kept = None
-        values = chunk(CHUNK_ROWS)
-    text.flush()
-    text.detach()
-    return TableFile(name, query.title, query.question, columns, label_columns, count, types.types(),
-                     types.identifiers, kept)
+            self.kept = None
 
 
 def _overlaps_table(runner: Runner, queries: dict[str, Query], lang: str, report: OverlapReport | None) -> Table:
