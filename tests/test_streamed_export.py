@@ -150,6 +150,44 @@ def test_pyoxigraphs_lines_are_used_only_where_they_are_ours(fmt, make, monkeypa
     assert fast == serialize(kg, fmt)
 
 
+def _turtle_kg() -> KnowledgeGraph:
+    """What TriG shortens or keeps: datatypes with and without a prefix, a local name no prefix
+    can hold, rdf:type, quotes and `"^^<` inside a literal's text, tags, several objects."""
+    store = ox.Store()
+    graph = ox.NamedNode(SOURCE + "turtle")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    thing = ox.NamedNode("https://w3id.org/sezkg/id/zone/x")
+    for obj in [ox.Literal("12", datatype=ox.NamedNode(xsd + "integer")),
+                ox.Literal("a\"^^<https://example.org/fake>", datatype=ox.NamedNode(EX + "dt")),
+                ox.Literal('say "hi"', language="en"), ox.Literal("he said \"^^x\"@en"),
+                ox.Literal("2020", datatype=ox.NamedNode(xsd + "gYear")),
+                ox.NamedNode("https://w3id.org/sezkg/id/zone/-odd-"), ox.NamedNode(EX + "a b".replace(" ", "%20"))]:
+        store.add(ox.Quad(thing, ox.NamedNode(EX + "p"), obj, graph))
+    store.add(ox.Quad(thing, RDF_TYPE, ox.NamedNode("https://w3id.org/sezkg/ontology#SpecialEconomicZone"), graph))
+    store.add(ox.Quad(ox.NamedNode(EX + "other"), RDFS_LABEL, ox.Literal("Ж ➜ 𝔸", language="ru"), graph))
+    return KnowledgeGraph(store)
+
+
+@pytest.mark.parametrize("make", [_odd_kg, _fixture_kg, _turtle_kg])
+def test_trig_from_pyoxigraphs_lines_is_trig_from_the_quads(make, monkeypatch):
+    """TriG writes a named graph from Oxigraph's sorted N-Triples lines where they are ours: the
+    bytes of writing it from the quads, term by term."""
+    kg = make()
+    fast = serialize(kg, "trig")
+    monkeypatch.setattr(export_module, "_dumped_lines", lambda kg, name: None)
+    assert fast == serialize(kg, "trig")
+
+
+def test_trig_takes_pyoxigraphs_lines_on_the_real_kg(kg, monkeypatch):
+    used = []
+    real = export_module._turtle_lines_block
+    monkeypatch.setattr(export_module, "_turtle_lines_block", lambda *a: used.append(1) or real(*a))
+    fast = serialize(kg, "trig")
+    assert len(used) == len(kg.graph_names())  # every graph of the real KG takes the fast path
+    monkeypatch.setattr(export_module, "_dumped_lines", lambda kg, name: None)
+    assert fast == serialize(kg, "trig")
+
+
 def test_a_literal_backslash_before_ufffe_or_uffff_takes_the_slow_path():
     assert export_module._oxigraph_differs('"x \\\\uFFFE"') and export_module._oxigraph_differs("\\uFFFF")
     assert not export_module._oxigraph_differs('"\u0410\u0441\u0442\u0430\u043d\u0430 \\u00e9"')
