@@ -208,6 +208,26 @@ def test_jsonld_refuses_an_iri_it_would_read_back_as_another(tmp_path, iri):
         assert set(sezkg.load(data=[out]).store) == set(kg.store)
 
 
+def test_jsonld_names_the_refused_iri_the_sorted_quads_meet_first():
+    """JSON-LD reads a graph's quads in the store's order (its nodes are sorted after), but a
+    refusal names the IRI the sorted order meets first, as when the quads were sorted."""
+    import pyoxigraph as ox
+
+    from sezkg.errors import UsageError
+    from sezkg.kg.load import KnowledgeGraph
+
+    graph = ox.NamedNode("https://w3id.org/sezkg/source/x")
+    see_also = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    for order in (["zone:b", "zone:a", "sez:Zone"], ["sez:Zone", "zone:a", "zone:b"]):
+        store = ox.Store()
+        for i, iri in enumerate(order):
+            store.add(ox.Quad(ox.NamedNode(f"https://example.org/s{i}"), see_also, ox.NamedNode(iri), graph))
+        with pytest.raises(UsageError) as info:
+            serialize(KnowledgeGraph(store), "jsonld")
+        first = min(order, key=lambda iri: [str(q.subject) for q in store if q.object.value == iri])
+        assert f"JSON-LD cannot hold the IRI <{first}>" in str(info.value)
+
+
 def test_jsonld_writes_an_iri_with_a_prefix_like_scheme_when_it_is_unambiguous(tmp_path):
     """`sez://x` is not a compact IRI in JSON-LD (a suffix starting with // never is)."""
     import pyoxigraph as ox
