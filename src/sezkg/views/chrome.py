@@ -105,12 +105,18 @@ class Names:
 def names_in_other_languages(runner, queries, english: dict[str, str] | None = None) -> Names:  # type: ignore[no-untyped-def]
     """Russian and Kazakh names where a thing has one (not the English fallback). `english`,
     the English labels when the caller has them already (an overlap report's), is not asked again."""
+    from ..questions.catalogue import stream_select
     from ..questions.overlaps import labels
 
     english = labels(runner, queries, "en") if english is None else english
     other = {}
     for lang, _ in LANGUAGES[1:]:
-        found = labels(runner, queries, lang)
+        # `labels` in this language is these where a thing has one and its English otherwise;
+        # only the things whose name differs from the English are kept, so these suffice.
+        variables, tuples = stream_select(runner, queries["labels-in-language"], {"lang": lang})
+        at_thing, at_label = variables.index("thing"), variables.index("label")
+        found = {t[at_thing].value: t[at_label].value for t in tuples
+                 if t[at_thing] is not None and t[at_label] is not None}
         other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
     return Names(other)
 
