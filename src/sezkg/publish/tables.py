@@ -194,6 +194,9 @@ class _ColumnTypes:
 
     def add(self, rows: list[list[str]]) -> None:
         for c in range(len(self.columns)):
+            if self.seen[c] and (self.identifiers[c] or self.is_label[c]) and not (
+                    self.all_iris[c] and not self.is_label[c]) and not any(self.alive[c]):
+                continue  # nothing more to learn from this column (most columns, after a chunk)
             values = [r[c] for r in rows if r[c] != ""]
             if not values:
                 continue
