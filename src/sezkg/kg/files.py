@@ -130,12 +130,14 @@ def write_atomic(path: Path | str, data: bytes) -> None:
 TEXT_CHUNK = 1 << 22  # characters encoded at a time by write_text_atomic
 
 
-def write_text_atomic(path: Path | str, text: str) -> None:
-    """Write text as UTF-8, as write_atomic does bytes, encoding a few MB at a time: a page of
-    a large KG (the network at ~5M triples: ~190 MB) is not held twice, as text and as bytes."""
+def write_text_atomic(path: Path | str, text: str | list[str]) -> None:
+    """Write text (or the texts of a list, one after another) as UTF-8, as write_atomic does
+    bytes, encoding a few MB at a time: a page of a large KG (the network at ~5M triples:
+    ~190 MB) is not held twice, as text and as bytes."""
     with atomic_writer(path) as handle:
-        for start in range(0, len(text), TEXT_CHUNK):
-            handle.write(text[start:start + TEXT_CHUNK].encode("utf-8"))
+        for part in [text] if isinstance(text, str) else text:
+            for start in range(0, len(part), TEXT_CHUNK):
+                handle.write(part[start:start + TEXT_CHUNK].encode("utf-8"))
 
 
 # ---------------------------------------------------------------- folders

@@ -142,6 +142,14 @@ def page(title: str, body: str, nav: str = "", *, data_date: str = "", names: Na
     """A whole page. With `names`, the page gets the language switch and the names of the
     `data-iri` elements it holds in the other languages (with `every_name`, all of them: for
     pages whose scripts show things the HTML does not hold yet, such as query results)."""
+    return "".join(page_parts(title, [body], nav, data_date=data_date, names=names, head=head, scripts=scripts,
+                              main_class=main_class, every_name=every_name))
+
+
+def page_parts(title: str, body: list[str], nav: str = "", *, data_date: str = "", names: Names | None = None,
+               head: str = "", scripts: str = "", main_class: str = "", every_name: bool = False) -> list[str]:
+    """`page`, as the texts whose concatenation it is, the body's parts among them: a page
+    holding a large KG's data (~190 MB at ~5M triples) is written part by part, never joined."""
     switch = ""
     names_block = ""
     if names is not None:
@@ -150,7 +158,7 @@ def page(title: str, body: str, nav: str = "", *, data_date: str = "", names: Na
         if every_name:
             present = {lang: dict(sorted(found.items())) for lang, found in sorted(names.other.items()) if found}
         else:
-            iris = {html.unescape(i) for i in re.findall(r'data-iri="([^"]+)"', body)}
+            iris = {html.unescape(i) for part in body for i in re.findall(r'data-iri="([^"]+)"', part)}
             present = {lang: found for lang, found in names.for_iris(iris).items() if found}
         langs = [(code, label) for code, label in LANGUAGES if code == "en" or code in present]
         if len(langs) > 1 or "sezkg:lang" in scripts:
@@ -160,15 +168,16 @@ def page(title: str, body: str, nav: str = "", *, data_date: str = "", names: Na
             payload = json.dumps(present, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
             names_block = f'<script type="application/json" id="sezkg-names">{payload}</script>'
     main_attr = f' class="{main_class}"' if main_class else ""
-    return (
+    opening = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<link rel=\"icon\" href=\"data:,\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n{head}</head>\n<body>\n"
         f"<header><div class=\"bar\"><h1>{html.escape(title)}</h1>{switch}</div>{nav}</header>\n"
-        f"<main{main_attr}>\n{body}\n</main>\n{footer(data_date)}\n{names_block}\n"
-        + (f"<script>{_SWITCH_SCRIPT}</script>\n" if switch else "")
-        + f"{scripts}</body>\n</html>\n"
-    )
+        f"<main{main_attr}>\n")
+    closing = (f"\n</main>\n{footer(data_date)}\n{names_block}\n"
+               + (f"<script>{_SWITCH_SCRIPT}</script>\n" if switch else "")
+               + f"{scripts}</body>\n</html>\n")
+    return [opening, *body, closing]
 
 
 def newest_source_date(kg) -> str:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from ..questions.kinds import KINDS
 from ..questions.kinds import kind as kind_named
 from ..questions.overlaps import OverlapReport, find_overlaps
 from . import ui
-from .chrome import Names, names_in_other_languages, page
+from .chrome import Names, names_in_other_languages, page_parts
 from .text import compact_iri
 
 KIND_LABELS = {k.name: k.label for k in KINDS}
@@ -284,6 +284,12 @@ def _legend(kinds: list[str]) -> str:
 def network_html(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
                  data_date: str = "", prefix: str = "") -> str:
     """The network page; its scripts are loaded from `prefix`assets/ (see copy_assets)."""
+    return "".join(network_page_parts(data, title, nav, names, data_date, prefix))
+
+
+def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
+                       data_date: str = "", prefix: str = "") -> list[str]:
+    """`network_html` in parts (see chrome.page_parts): the data's JSON is one, never copied."""
     kinds = "".join(
         f'<label><input type="checkbox" name="kind" value="{k}" checked> {html.escape(KIND_LABELS[k])}</label>'
         for k in data["kinds"])
@@ -291,7 +297,7 @@ def network_html(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names
             "kindStyles": [{"name": k.name, "colour": k.colour, "dash": k.dash} for k in KINDS if k.name in data["kinds"]]}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     e = html.escape
-    body = f"""
+    before = f"""
 <p>{e(ui.NETWORK_INTRO)}</p>
 <div class="controls">
   <label>{e(ui.SEARCH)} <input id="search" type="search" list="names" autocomplete="off"></label>
@@ -308,13 +314,13 @@ def network_html(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names
 </div>
 {_legend(data["kinds"])}
 <details><summary>Every node, for keyboard and screen-reader users</summary><ul id="node-list"></ul></details>
-<script type="application/json" id="sezkg-data">{payload}</script>
+<script type="application/json" id="sezkg-data">"""
+    after = """</script>
 """
-    del payload  # in the body now: a large KG's network data is not held once more while the page is made
     scripts = script_tags(NETWORK_SCRIPTS, ("network.js",), prefix)
     extra = '<script>document.addEventListener("sezkg:lang", function () {});</script>\n' if names else ""
-    return page(title, body, nav, names=names, data_date=data_date, head=f"<style>{NETWORK_CSS}</style>",
-                scripts=extra + scripts)
+    return page_parts(title, [before, payload, after], nav, names=names, data_date=data_date,
+                      head=f"<style>{NETWORK_CSS}</style>", scripts=extra + scripts)
 
 
 NODE_WORDS = {"organisation": "organisation", "function": "governance function", "zone": "special economic zone",
@@ -346,6 +352,11 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
 
 
 def matrix_html(data: dict, report: OverlapReport, nav: str = "", data_date: str = "") -> str:
+    return "".join(matrix_page_parts(data, report, nav, data_date))
+
+
+def matrix_page_parts(data: dict, report: OverlapReport, nav: str = "", data_date: str = "") -> list[str]:
+    """`matrix_html` in parts (see chrome.page_parts): a row per organisation, never joined."""
     orgs, fns, counts, marked = matrix_data(data, report)
     top = max(counts.values(), default=1)
     head = "".join(f'<th class="fn" scope="col">{html.escape(f["label"])}</th>' for f in fns)
@@ -361,15 +372,14 @@ def matrix_html(data: dict, report: OverlapReport, nav: str = "", data_date: str
             cls = ' class="overlap-cell"' if over else ""
             cells.append(f'<td{cls} style="{shade}" title="{html.escape(tip)}">{text}</td>')
         rows.append(f'<tr><th class="org" scope="row">{html.escape(org["label"])}</th>{"".join(cells)}</tr>')
-    body = f"""
+    before = f"""
 <p>Each cell counts the zones over which an organisation holds a governance function. A cell
 marked ◆ (and outlined) is part of an overlap: another organisation holds the same function
 (or a broader one) over the same zone, or a finding says the function was not performed.</p>
 <div class="scroll" tabindex="0" role="region" aria-label="Matrix"><table class="matrix"><thead><tr>
-<th scope="col">Organisation</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
-"""
-    return page("sezkg: organisation × function matrix", body, nav, data_date=data_date,
-                head=f"<style>{MATRIX_CSS}</style>")
+<th scope="col">Organisation</th>{head}</tr></thead><tbody>"""
+    return page_parts("sezkg: organisation × function matrix", [before, *rows, "</tbody></table></div>\n"], nav,
+                      data_date=data_date, head=f"<style>{MATRIX_CSS}</style>")
 
 
 MATRIX_CSS = """
@@ -395,9 +405,9 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     data = network_data(runner, report, queries, names)
     copy_assets(out, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js", "map.js"))
     net = out / "network.html"
-    write_text_atomic(net, network_html(data, nav=nav, names=names, data_date=data_date))
+    write_text_atomic(net, network_page_parts(data, nav=nav, names=names, data_date=data_date))
     mat = out / "matrix.html"
-    write_text_atomic(mat, matrix_html(data, report, nav=nav, data_date=data_date))
+    write_text_atomic(mat, matrix_page_parts(data, report, nav=nav, data_date=data_date))
     copy_assets(out, ("kazakhstan-regions",))
     write_text_atomic(out / "map.html", map_html(runner, queries, report.labels, nav=nav, names=names,
                                                  data_date=data_date))
