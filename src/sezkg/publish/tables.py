@@ -22,7 +22,9 @@ import io
 import itertools
 import json
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,17 +226,9 @@ class _ColumnTypes:
 HEAD_ROWS = 10_000
 CHUNK_ROWS = 10_000
 # Rows whose cells are remembered, so that the file can be written again from memory if a later
-# row adds a `_label` column (the statements table meets its first labelled value past ~10,000
-# rows at ~1M triples); past this, the query runs again instead.
+# row adds a `_label` column (the statements table meets its first labelled property past ~70,000
+# rows at ~1M triples); past this, the rows written are read back from the file instead.
 REWRITE_ROWS = 250_000
-
-
-class _PlanChanged(Exception):
-    """A column met its first labelled IRI too late to rewrite from memory: the query runs again."""
-
-    def __init__(self, labelled: list[bool]):
-        super().__init__("labelled columns changed")
-        self.labelled = labelled
 
 
 def write_table_csv(path: Path, name: str, query: Query, runner: Runner, names: dict[str, str],
@@ -243,14 +237,10 @@ def write_table_csv(path: Path, name: str, query: Query, runner: Runner, names: 
     table: the same bytes, columns and types as `_labelled` and `Table.write_csv` give. Which
     columns get a `_label` column is decided on the first HEAD_ROWS rows; should a later row
     show another, the file is written again with it, from the rows remembered (up to
-    REWRITE_ROWS) or else by running the query again. The rows are kept in the result when
-    there are at most `keep_rows` of them."""
-    try:
-        with atomic_writer(path) as handle:
-            return _TableWriter(handle, name, query, runner, names, keep_rows).write(None)
-    except _PlanChanged as changed:
-        with atomic_writer(path) as handle:
-            return _TableWriter(handle, name, query, runner, names, keep_rows).write(changed.labelled)
+    REWRITE_ROWS) or else read back from the file; the query runs once. The rows are kept in
+    the result when there are at most `keep_rows` of them."""
+    with atomic_writer(path) as handle:
+        return _TableWriter(handle, name, query, runner, names, keep_rows).write()
 
 
 class _TableWriter:
@@ -260,7 +250,7 @@ class _TableWriter:
         self.keep_rows = keep_rows
         self.label = _labeller(names)
 
-    def write(self, labelled: list[bool] | None) -> TableFile:
+    def write(self) -> TableFile:
         variables, tuples = stream_select(self.runner, self.query)
         it = iter(tuples)
 
@@ -268,28 +258,23 @@ class _TableWriter:
             return [[_cell(t) for t in terms] for terms in itertools.islice(it, size)]
 
         head = chunk(max(HEAD_ROWS, 1))
-        known = labelled is not None
-        if labelled is None:
-            labelled = [_labels_column(head, i, self.names) for i in range(len(variables))]
+        labelled = [_labels_column(head, i, self.names) for i in range(len(variables))]
         self._start(variables, labelled)
         written: list[list[str]] | None = []  # the cells of the rows written so far, while few
         values = head
         while values:
-            if not known and values is not head:
+            if values is not head:
                 later = [i for i, flag in enumerate(labelled) if not flag and _labels_column(values, i, self.names)]
                 if later:
                     for i in later:
                         labelled[i] = True
-                    if written is None:  # the whole answer decides, as the in-memory table does
-                        while rest := chunk(CHUNK_ROWS):
-                            for i, flag in enumerate(labelled):
-                                labelled[i] = flag or _labels_column(rest, i, self.names)
-                        self.text.detach()
-                        raise _PlanChanged(labelled)
                     self.text.flush()
                     self.text.detach()
-                    self._start(variables, labelled)
-                    self._emit(written)
+                    if written is None:
+                        self._rewrite(variables, labelled)  # from the file written so far
+                    else:
+                        self._start(variables, labelled)
+                        self._emit(written)
             self._emit(values)
             if written is not None:
                 if len(written) + len(values) <= REWRITE_ROWS:
@@ -314,6 +299,23 @@ class _TableWriter:
         self.text = io.TextIOWrapper(self.handle, encoding="utf-8", newline="", write_through=False)
         self.writer = csv.writer(self.text, lineterminator="\r\n")
         self.writer.writerow(self.columns)
+
+    def _rewrite(self, variables: list[str], labelled: list[bool]) -> None:
+        """Start again with these columns, the rows written so far read back from the file (the
+        csv module reads back what it wrote, string for string): too many to have been kept."""
+        at = [self.plan.index((i, False)) for i in range(len(variables))]  # each variable's cell
+        with tempfile.TemporaryFile(dir=Path(self.handle.name).parent) as scratch:
+            self.handle.flush()
+            with open(self.handle.name, "rb") as written:
+                shutil.copyfileobj(written, scratch, 1 << 20)
+            scratch.seek(0)
+            self._start(variables, labelled)
+            text = io.TextIOWrapper(scratch, encoding="utf-8", newline="")
+            reader = csv.reader(text)
+            next(reader)  # the old header
+            while rows := [[row[i] for i in at] for row in itertools.islice(reader, CHUNK_ROWS)]:
+                self._emit(rows)
+            text.detach()
 
     def _emit(self, values: list[list[str]]) -> None:
         label = self.label
