@@ -23,7 +23,7 @@ from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import find_overlaps
 from ..questions.validate import ValidationReport, validate
 from .chrome import names_in_other_languages, newest_source_date
-from .pages import NAV, front_page
+from .pages import NAV, front_page_parts
 from .text import overlaps_text, rows_text, validation_json, validation_text
 from .viz import write_viz
 
@@ -116,9 +116,9 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
                  + sorted(p.name for p in viz.graphs))
         summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
                         f"{len(overlaps.overlaps)} overlapping responsibilities found.")
-        index = front_page(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
-                           data_date=data_date)
-        write_text_atomic(building / "index.html", index)  # ~1M triples: a 42 MB page, not encoded whole
+        index = front_page_parts(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
+                                 data_date=data_date)
+        write_text_atomic(building / "index.html", index)  # ~5M triples: a 200 MB page, written part by part
         summary = {
             "quads": len(kg),
             "graphs": kg.graph_names(),
