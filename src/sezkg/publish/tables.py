@@ -61,14 +61,9 @@ class Table:
     label_columns: set[str] = field(default_factory=set)
 
     def field_type(self, column: str) -> str:
-        i = self.columns.index(column)
-        values = [r[i] for r in self.rows if r[i] != ""]
-        if column not in self.label_columns and values and all(_IRI.fullmatch(v) for v in values):
-            return "string"  # an identifier (format "uri" below)
-        for name, pattern in _TYPES:
-            if values and all(pattern.fullmatch(v) for v in values):
-                return name
-        return "string"
+        """integer, number, date or boolean where every value is one; string otherwise, and for
+        a column of identifiers (format "uri" in the descriptor). Read as a streamed table's are."""
+        return self._read(column, self.label_columns).types()[0]
 
     @property
     def row_count(self) -> int:
@@ -76,8 +71,14 @@ class Table:
 
     def has_identifiers(self, column: str) -> bool:
         """Whether some cell of the column holds identifiers (IRIs)."""
+        return self._read(column, set()).identifiers[0]
+
+    def _read(self, column: str, label_columns: set[str]) -> _ColumnTypes:
         i = self.columns.index(column)
-        return any(_is_identifiers(r[i]) for r in self.rows)
+        read = _ColumnTypes([column], label_columns & {column})
+        for start in range(0, len(self.rows), CHUNK_ROWS):
+            read.add([[r[i]] for r in self.rows[start:start + CHUNK_ROWS]])
+        return read
 
     def csv_text(self) -> str:
         buffer = io.StringIO()
@@ -183,7 +184,8 @@ class TableFile:
 
 
 class _ColumnTypes:
-    """Table.field_type and Table.has_identifiers, read off the rows a chunk at a time."""
+    """The columns' field types and whether they hold identifiers, read off the rows a chunk at
+    a time (for a streamed table as it is written; for a Table one column at a time)."""
 
     def __init__(self, columns: list[str], label_columns: set[str]):
         self.columns = columns
