@@ -181,13 +181,16 @@ def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(tmp_path):
     assert read == [[s, int(n)] for s, n in rows]
 
 
-@pytest.mark.parametrize("head, chunk, rewrite", [(1, 3, 250_000), (2, 1, 0), (2, 5, 40), (10_000, 10_000, 250_000)])
-def test_tables_streamed_to_csv_are_the_same_bytes(kg, tmp_path, monkeypatch, head, chunk, rewrite):
+@pytest.mark.parametrize("head, chunk, rewrite, ranges", [(1, 3, 250_000, 10**9), (2, 1, 0, 10**9), (2, 5, 40, 500),
+                                                            (10_000, 10_000, 250_000, 10**9), (10_000, 10_000, 250_000, 800)])
+def test_tables_streamed_to_csv_are_the_same_bytes(kg, tmp_path, monkeypatch, head, chunk, rewrite, ranges):
     """The report writes each table while its query answers (stream_tables_into) instead of
     holding every table: the same files, byte for byte, as the in-memory tables. With a head of
     one or two rows, a column meets its first labelled IRI later: the file is written again
     from the rows remembered or, past `rewrite` rows, from the rows read back from the file;
-    the query runs once either way."""
+    the query runs once either way. Over `ranges` quads the statements table is sorted a range
+    of subjects at a time (KnowledgeGraph.select_tuples_by_subject)."""
+    from sezkg.kg import load as kg_load
     from sezkg.publish import tables as t
 
     ref = tmp_path / "ref"
@@ -196,9 +199,14 @@ def test_tables_streamed_to_csv_are_the_same_bytes(kg, tmp_path, monkeypatch, he
     monkeypatch.setattr(t, "HEAD_ROWS", head)
     monkeypatch.setattr(t, "CHUNK_ROWS", chunk)
     monkeypatch.setattr(t, "REWRITE_ROWS", rewrite)
+    monkeypatch.setattr(kg_load, "RANGE_QUADS", ranges)
+    ranged = []
+    real_ranged = kg_load.KnowledgeGraph.select_tuples_by_subject
+    monkeypatch.setattr(kg_load.KnowledgeGraph, "select_tuples_by_subject",
+                        lambda self, s, *a: ranged.append(kg_load._subject_order_place(s)) or real_ranged(self, s, *a))
     runs = []
     real_stream = t.stream_select
-    monkeypatch.setattr(t, "stream_select", lambda *a: runs.append(a[1].name) or real_stream(*a))
+    monkeypatch.setattr(t, "stream_select", lambda *a, **k: runs.append(a[1].name) or real_stream(*a, **k))
     restarts = []
     real_start = t._TableWriter._start
     monkeypatch.setattr(t._TableWriter, "_start", lambda self, *a: restarts.append(self.name) or real_start(self, *a))
@@ -214,6 +222,7 @@ def test_tables_streamed_to_csv_are_the_same_bytes(kg, tmp_path, monkeypatch, he
         assert (out / name).read_bytes() == (ref / name).read_bytes(), name
     assert [x.name for x in tables] == [n[:-4] for n in expected if n.endswith(".csv")]
     assert sorted(runs) == sorted(set(runs))  # every query ran once
+    assert len(ranged) == 8 and sum(p is not None for p in ranged) == 1  # statements alone is sorted by subject
     written_again = {n for n in restarts if restarts.count(n) > 1}
     if head == 10_000:
         assert written_again == set()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -71,6 +72,10 @@ class LoadedFile:
 # text alone, so a text seen before is not read again. Refusals raise and are not cached.
 _check_read_only = functools.lru_cache(maxsize=256)(check_read_only)
 
+
+# Quads over which KnowledgeGraph.select_tuples_by_subject runs a query in subject ranges: a
+# range of ~1M statements took ~350 MiB in Oxigraph's sort.
+RANGE_QUADS = 1_000_000
 
 # Answers kept by KnowledgeGraph.remembering(): ~0.5 KB a row, so at most ~25 MB each.
 REMEMBERED_ROWS = 50_000
@@ -147,9 +152,83 @@ class KnowledgeGraph:
             raise UsageError("select_tuples() runs SELECT queries; use ask() for ASK")
         return [v.value for v in result.variables], (tuple(solution) for solution in result)
 
+    def select_tuples_by_subject(self, sparql: str,
+                                 range_quads: int | None = None) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+        """Like `select_tuples`, for a query sorted by subject first (`ORDER BY ?subject ...` after
+        its last group, no LIMIT or OFFSET): over more than `range_quads` quads (default
+        RANGE_QUADS) it runs once per range of subjects, each range sorted on its own and the
+        ranges in order, so the rows and their order are the one query's, but Oxigraph's sort
+        holds a range rather than the answer (the statements table, every statement sorted,
+        held ~1.7 GiB at ~5M quads). Any other query runs as `select_tuples` runs it. (Rows whose
+        ?subject is a literal come last, as in the one query; among literals SPARQL cannot order,
+        such as a number and a string, the order is the store's and may differ.)"""
+        range_quads = range_quads or RANGE_QUADS
+        pieces = -(-len(self) // range_quads)
+        place = _subject_order_place(sparql)
+        if pieces <= 1 or place is None:
+            return self.select_tuples(sparql)
+        _check_read_only(sparql)
+        bounds = self._subject_bounds(pieces)
+        texts = [sparql[:place] + f"  FILTER({condition})\n" + sparql[place:]
+                 for condition in _subject_range_filters(bounds)]
+        variables, first = self.select_tuples(texts[0])
+        return variables, itertools.chain(first, *(_later(self, t) for t in texts[1:]))
+
+    def _subject_bounds(self, pieces: int) -> list[str]:
+        """IRIs that cut the subjects of the quads into about `pieces` ranges of like size, read
+        off every n-th quad's subject (one pass over the store, ~64 samples a range)."""
+        step = max(len(self) // (pieces * 64), 1)
+        solutions = self.store.query("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
+        assert isinstance(solutions, ox.QuerySolutions)
+        sample = sorted({s[0].value for s in itertools.islice(solutions, 0, None, step)})
+        return sorted({sample[len(sample) * j // pieces] for j in range(1, pieces)}) if sample else []
+
     def ask(self, sparql: str) -> bool:
         check_read_only(sparql)
         return bool(self.store.query(sparql, use_default_graph_as_union=True))
+
+
+# After a query's last closing brace (the end of its WHERE group): `ORDER BY ?subject`, then
+# only more sort keys (no LIMIT, OFFSET or VALUES). Read in two linear steps, no backtracking.
+_ORDER_BY_SUBJECT = re.compile(r"\s*ORDER\s+BY\s+[?$]subject(?!\w)", re.IGNORECASE)
+_MORE_KEYS = re.compile(r"(?:\s*(?:(?:ASC|DESC)\s*\(\s*[?$]\w+\s*\)|[?$]\w+))*\s*", re.IGNORECASE)
+
+
+def _subject_order_place(sparql: str) -> int | None:
+    """Where, in a query sorted by ?subject first, a FILTER can be put in its outer group (just
+    before the group's closing brace); None for any other query."""
+    place = sparql.rfind("}")
+    head = _ORDER_BY_SUBJECT.match(sparql, place + 1) if place >= 0 else None
+    if head is None or _MORE_KEYS.fullmatch(sparql, head.end()) is None:
+        return None
+    return place
+
+
+def _subject_range_filters(bounds: list[str]) -> list[str]:
+    """SPARQL conditions on ?subject that split the rows into ranges, in the SPARQL order of
+    ?subject: unbound and blank nodes with the first range, IRIs by their text (the order
+    Oxigraph sorts IRIs in) cut at `bounds`, and anything else (a literal) with the last."""
+    def string(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    iri = "isIRI(?subject)"
+    edges: list[str | None] = [None, *bounds, None]
+    conditions = []
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        parts = [iri] + ([f"STR(?subject) >= {string(lo)}"] if lo is not None else []) \
+            + ([f"STR(?subject) < {string(hi)}"] if hi is not None else [])
+        condition = "(" + " && ".join(parts) + ")"
+        if lo is None:
+            condition = f"!BOUND(?subject) || isBlank(?subject) || {condition}"
+        if hi is None:
+            condition = f"{condition} || (BOUND(?subject) && !isIRI(?subject) && !isBlank(?subject))"
+        conditions.append(condition)
+    return conditions
+
+
+def _later(kg: KnowledgeGraph, sparql: str) -> Iterator[tuple[Term | None, ...]]:
+    """The rows of a query run only when the rows before it have been read."""
+    yield from kg.select_tuples(sparql)[1]
 
 
 def graph_iri(q: ox.Quad) -> str:

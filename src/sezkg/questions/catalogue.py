@@ -206,13 +206,16 @@ def run_select(runner: Runner, query: Query, params: Params | None = None) -> Ro
         raise _syntax_error(query, exc) from None
 
 
-def stream_select(runner: Runner, query: Query,
-                  params: Params | None = None) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+def stream_select(runner: Runner, query: Query, params: Params | None = None,
+                  by_subject: bool = False) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
     """Run a catalogue query; its variables, and its rows as tuples of terms in their order
     (None where unbound). The embedded store hands the rows over one at a time, never holding
-    them all (see KnowledgeGraph.select_tuples); an endpoint's answer is read whole first."""
+    them all (see KnowledgeGraph.select_tuples), and with `by_subject` sorts a large answer
+    ordered by ?subject a range of subjects at a time (KnowledgeGraph.select_tuples_by_subject);
+    an endpoint's answer is read whole first."""
     try:
-        select_tuples = getattr(runner, "select_tuples", None)
+        select_tuples = (by_subject and getattr(runner, "select_tuples_by_subject", None)) \
+            or getattr(runner, "select_tuples", None)
         if select_tuples is not None:
             variables, tuples = select_tuples(query.bind(params))
             return variables, tuples
