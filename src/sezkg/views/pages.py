@@ -11,6 +11,7 @@ import datetime
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -31,6 +32,12 @@ from .charts import (
 from .chrome import Names, name, page_parts
 from .viz import KIND_LABELS
 
+T = TypeVar("T")
+# The files that hold every row of a cut list (the report writes them; see views/report.py).
+ZONES_CSV, MANDATES_CSV, FINDINGS_CSV, FIGURES_CSV = ("tables/zones.csv", "tables/mandates.csv",
+                                                      "tables/findings.csv", "tables/figures.csv")
+OVERLAPS_CSV, CONFLICTS = "tables/overlaps.csv", "sezkg query conflicting-claims --param kind=conflict"
+
 SEZ = "https://w3id.org/sezkg/ontology#"
 MEASURE = "https://w3id.org/sezkg/scheme/measure/"
 NAV = '<nav aria-label="Report pages">' + "".join(f'<a href="{h}">{html.escape(t)}</a>' for h, t in ui.NAV_REPORT) + "</nav>"
@@ -50,6 +57,34 @@ def _v(row: dict, key: str) -> str:
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+# A KG of thousands of zones would put every zone, overlap, finding and figure on the front page
+# (~200 MB at ~5M triples, more than a browser opens): a list or table there shows its first
+# FRONT_ROWS, a first-screen card CARD_ROWS, a measure CHARTS charts (the sources with the most
+# figures first), and each says how many more there are and which file holds them all. The
+# bundled data stays far below every limit.
+FRONT_ROWS = 1_000
+CARD_ROWS = 100
+CHARTS = 12
+
+
+PLACE = "\x00"  # where the link goes in a note's words
+
+
+def _cut(items: list[T], limit: int) -> tuple[list[T], int]:
+    """The first `limit` items, and how many are left out."""
+    return items[:limit], max(len(items) - limit, 0)
+
+
+def _more(left_out: int, where: str) -> str:
+    """The note under a cut list: how many more, and the file that holds every one (a link) or,
+    where `where` is not a file of the report, the command that lists them."""
+    if not left_out:
+        return ""
+    place = (f'<a href="{_e(where)}">{_e(where)}</a>' if not where.startswith("sezkg ")
+             else f"<code>{_e(where)}</code>")
+    return f'<p class="muted more">{_e(ui.MORE_ROWS.format(n=left_out, where=PLACE))}</p>'.replace(PLACE, place)
 
 
 def _table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
@@ -124,22 +159,24 @@ class FrontPage:
     def zones_card(self) -> str:
         rows = self.rows("zones-in-force", date=self.today)
         open_ended = sum(1 for r in rows if _v(r, "status") == "no end on record")
+        shown, left_out = _cut(sorted(rows, key=lambda r: self.label(_v(r, "zone"))), CARD_ROWS)
         items = "".join(f"<li>{self.name(_v(r, 'zone'))}"
                         + (f' <span class="muted">({_e(_v(r, "status"))})</span>' if _v(r, "status") != "active" else "")
-                        + "</li>" for r in sorted(rows, key=lambda r: self.label(_v(r, "zone"))))
+                        + "</li>" for r in shown)
         note = f'<p class="muted">{_e(ui.ZONES_TODAY_NOTE.format(open=open_ended))}</p>' if open_ended else ""
         return self.card(ui.ZONES_TODAY.format(date=when_for_people(self.today)),
-                         f'<p class="big">{len(rows)}</p><ul>{items}</ul>{note}', "#zones")
+                         f'<p class="big">{len(rows)}</p><ul>{items}</ul>{_more(left_out, ZONES_CSV)}{note}', "#zones")
 
     def governors_card(self) -> str:
         functions: dict[str, set[str]] = defaultdict(set)
         for r in self.rows("zone-governors", date=self.today):
             if _v(r, "scope") == "national":
                 functions[_v(r, "holder")].add(_v(r, "function"))
+        shown, left_out = _cut(sorted(functions.items(), key=lambda x: (-len(x[1]), self.label(x[0]))), CARD_ROWS)
         items = "".join(
             f"<li>{self.name(h)}: " + ", ".join(self.name(f) for f in sorted(fs, key=self.label)) + "</li>"
-            for h, fs in sorted(functions.items(), key=lambda x: (-len(x[1]), self.label(x[0]))))
-        return self.card(ui.GOVERNED_BY, f"<ul>{items}</ul>", "network.html")
+            for h, fs in shown)
+        return self.card(ui.GOVERNED_BY, f"<ul>{items}</ul>{_more(left_out, MANDATES_CSV)}", "network.html")
 
     def overlaps_card(self) -> str:
         top = self.report.overlaps[:3]
@@ -159,19 +196,28 @@ class FrontPage:
 
     def findings_card(self) -> str:
         parts = []
-        for audit, findings in sorted(self.audit_findings().items()):
-            items = "".join(f"<li>{name(f, label)}</li>" for f, label in sorted(findings.items(), key=lambda x: x[1]))
-            parts.append(f"<p>{self.name(audit)} ({len(findings)} findings):</p><ul>{items}</ul>")
+        room = CARD_ROWS
+        audits = sorted(self.audit_findings().items())
+        for n, (audit, findings) in enumerate(audits):
+            if room <= 0:
+                parts.append(_more(sum(len(f) for _, f in audits[n:]), FINDINGS_CSV))
+                break
+            shown, left_out = _cut(sorted(findings.items(), key=lambda x: x[1]), room)
+            room -= len(shown)
+            items = "".join(f"<li>{name(f, label)}</li>" for f, label in shown)
+            parts.append(f"<p>{self.name(audit)} ({len(findings)} findings):</p><ul>{items}</ul>"
+                         + _more(left_out, FINDINGS_CSV))
         return self.card(ui.FINDINGS_HEAD, "".join(parts), "#findings")
 
     def disagreements_card(self) -> str:
         rows = self.rows("conflicting-claims", kind="conflict")
+        shown, left_out = _cut(list(rows), CARD_ROWS)
         items = "".join(
             f"<li>{self.name(_v(r, 'subject'))}, {_e(self.label(_v(r, 'property')))}: "
             f"{_e(_v(r, 'valueA'))} ({_e(self.label(_v(r, 'sourceA')))}) or {_e(_v(r, 'valueB'))} "
-            f"({_e(self.label(_v(r, 'sourceB')))})</li>" for r in rows)
-        return self.card(ui.DISAGREE_HEAD, f"<p>{_e(ui.DISAGREE_NOTE.format(n=len(rows)))}</p><ul>{items}</ul>",
-                         "#conflicts")
+            f"({_e(self.label(_v(r, 'sourceB')))})</li>" for r in shown)
+        return self.card(ui.DISAGREE_HEAD, f"<p>{_e(ui.DISAGREE_NOTE.format(n=len(rows)))}</p><ul>{items}</ul>"
+                         + _more(left_out, CONFLICTS), "#conflicts")
 
     def figures_card(self) -> str:
         parts = []
@@ -180,10 +226,11 @@ class FrontPage:
                              key=lambda f: (f.date or f.end or f.start or "0", f.value))
             if not figures:
                 continue
+            shown, left_out = _cut(figures, CARD_ROWS)
             lines = "".join(f"<li>{_e(amount_for_people(f.value, f.unit, f.bound))}"
                             f' <span class="muted">({_e(f.when() or "no date")}; {_e(self.label(f.source))})</span></li>'
-                            for f in figures)
-            parts.append(f"<p>{self.name(MEASURE + slug)}</p><ul>{lines}</ul>")
+                            for f in shown)
+            parts.append(f"<p>{self.name(MEASURE + slug)}</p><ul>{lines}</ul>{_more(left_out, FIGURES_CSV)}")
         return self.card(ui.FIGURES_HEAD, "".join(parts), "#indicators")
 
     # -- the detail ------------------------------------------------------------------------------
@@ -212,6 +259,8 @@ class FrontPage:
             if iri in seen:
                 continue
             seen.add(iri)
+            if len(seen) > FRONT_ROWS:
+                continue
             f = facts[iri]
             start = f["establishedYear"] + f["activeSinceYear"] + f["underDevelopmentSinceYear"]
             rows.append([self.name(iri), self.name(_v(zone, "type")),
@@ -220,11 +269,13 @@ class FrontPage:
                          "<br>".join(f["termEnd"]) or "—"])
         return ('<h2 id="zones">Zones</h2><p>Every value carries the source that states it; where two sources '
                 'disagree, both values are shown. A dash is a fact no source gives.</p>'
-                + _table(["Zone", "Type", "Priority sectors", "Region", "Area (hectares)", "Since", "Until"], rows))
+                + _table(["Zone", "Type", "Priority sectors", "Region", "Area (hectares)", "Since", "Until"], rows)
+                + _more(len(seen) - len(rows), ZONES_CSV))
 
     def overlaps(self) -> str:
         items = []
-        for o in self.report.overlaps:
+        shown, left_out = _cut(self.report.overlaps, FRONT_ROWS)
+        for o in shown:
             evidence = "".join(
                 f"<li>{_e(e.kind)}: {_e(e.label)}{(': ' + _e(e.detail)) if e.detail else ''} "
                 f"— {self.source(e.source)}</li>" for e in o.evidence)
@@ -237,7 +288,7 @@ class FrontPage:
                 f'strongest evidence first ({_e(summary)}). The <a href="network.html">overlap network</a> draws them '
                 f'with the bodies, functions, zones and findings they join; the <a href="matrix.html">matrix</a> '
                 f'shows which body holds which function over how many zones.</p>'
-                f'<ol class="overlaps">{"".join(items)}</ol>')
+                f'<ol class="overlaps">{"".join(items)}</ol>{_more(left_out, OVERLAPS_CSV)}')
 
     def findings(self) -> str:
         def grouped(query: str, key: str) -> str:
@@ -246,9 +297,16 @@ class FrontPage:
                 by[_v(row, key)].setdefault(_v(row, "finding"), [
                     name(_v(row, "finding"), _v(row, "label")), _e(_v(row, "statement")), self.source(_v(row, "source"))])
             parts = []
-            for thing in sorted(by, key=self.label):
-                rows = [cells for _, cells in sorted(by[thing].items())]
-                parts.append(f"<h4>{self.name(thing)}</h4>" + _table(["Finding", "Statement", "Source"], rows))
+            room = FRONT_ROWS
+            things = sorted(by, key=self.label)
+            for n, thing in enumerate(things):
+                if room <= 0:
+                    parts.append(_more(sum(len(by[t]) for t in things[n:]), FINDINGS_CSV))
+                    break
+                rows, left_out = _cut([cells for _, cells in sorted(by[thing].items())], room)
+                room -= len(rows)
+                parts.append(f"<h4>{self.name(thing)}</h4>" + _table(["Finding", "Statement", "Source"], rows)
+                             + _more(left_out, FINDINGS_CSV))
             return "".join(parts)
         return ('<h2 id="findings">Findings</h2><details><summary><h3 style="display:inline">By zone</h3></summary>'
                 + grouped("findings-by-zone", "zone")
@@ -256,14 +314,14 @@ class FrontPage:
                 + grouped("findings-by-organisation", "organisation") + "</details>")
 
     def conflicts(self) -> str:
+        shown, left_out = _cut(list(self.rows("conflicting-claims", kind="conflict")), FRONT_ROWS)
         rows = [[self.name(_v(r, "subject")), _e(self.label(_v(r, "property"))),
                  f'{_e(_v(r, "valueA"))} — {self.source(_v(r, "sourceA"))}',
-                 f'{_e(_v(r, "valueB"))} — {self.source(_v(r, "sourceB"))}'] for r in self.rows("conflicting-claims",
-                                                                                              kind="conflict")]
+                 f'{_e(_v(r, "valueB"))} — {self.source(_v(r, "sourceB"))}'] for r in shown]
         return ('<h2 id="conflicts">Conflicting claims</h2><p>The same fact, two values, two sources, no way to tell '
                 'from the dates which is right: both are kept. (Changes over time, corrections and agreements are '
                 'in <code>sezkg query conflicting-claims</code>.)</p>'
-                + _table(["About", "Fact", "One source says", "Another says"], rows))
+                + _table(["About", "Fact", "One source says", "Another says"], rows) + _more(left_out, CONFLICTS))
 
     def chart(self, slug: str, ident: str) -> str:
         """One chart per measure and source: figures from one source are comparable."""
@@ -272,9 +330,13 @@ class FrontPage:
             if f.measure == MEASURE + slug:
                 by_source[f.source].append(f)
         charts = []
-        for n, (source, figures) in enumerate(sorted(by_source.items(), key=lambda x: -len(x[1]))):
-            if len(figures) < 2 and slug != "zone-count":
-                continue
+        drawn = [(s, f) for s, f in sorted(by_source.items(), key=lambda x: -len(x[1]))
+                 if len(f) >= 2 or slug == "zone-count"]
+        for n, (source, figures) in enumerate(drawn):
+            if n == CHARTS:
+                charts.append(f'<p class="muted more">{_e(ui.MORE_CHARTS.format(n=len(drawn) - n, where=PLACE))}</p>'
+                              .replace(PLACE, f'<a href="{FIGURES_CSV}">{FIGURES_CSV}</a>'))
+                break
             figures.sort(key=lambda f: (f.date or f.start, -f.value))
             subjects = {f.subject for f in figures}
             if len(subjects) > 1:
@@ -312,19 +374,22 @@ class FrontPage:
         charts = [self.zone_counts_chart()] + [self.chart(slug, f"chart-{slug}") for slug in CHARTED_MEASURES
                                                if slug != "zone-count"]
         rows = []
-        for f in self.figures():
+        shown, left_out = _cut(self.figures(), FRONT_ROWS)
+        for f in shown:
             rows.append([_e(f.label), _e(amount_for_people(f.value, f.unit, f.bound)), _e(f.when() or "—"),
                          self.source(f.source)])
         return ('<h2 id="indicators">Figures</h2>' + "".join(charts)
                 + "<details><summary>Every figure in the graph</summary>"
-                + _table(["Figure", "Value", "Date or period", "Source"], rows) + "</details>")
+                + _table(["Figure", "Value", "Date or period", "Source"], rows) + _more(left_out, FIGURES_CSV)
+                + "</details>")
 
     def completeness(self) -> str:
         """What the graph knows of each zone, and from how many sources: the gaps in plain view."""
         rows = self.rows("completeness")
         columns = [c for c in rows.variables if c not in ("zone", "label")]
         body = []
-        for r in rows:
+        shown, left_out = _cut(list(rows), FRONT_ROWS)
+        for r in shown:
             cells = [self.name(_v(r, "zone"))]
             for c in columns:
                 value = _v(r, c)
@@ -336,7 +401,7 @@ class FrontPage:
                 '<p>Each number counts the sources that give the fact (mandates, figures and findings: how many); '
                 'a 0 or "no" is a gap no source has filled, shown rather than guessed. '
                 '<a href="completeness.csv">CSV</a>.</p>'
-                + _table(["Zone", *columns], body))
+                + _table(["Zone", *columns], body) + _more(left_out, "completeness.csv"))
 
     @staticmethod
     def validation(report: ValidationReport) -> str:

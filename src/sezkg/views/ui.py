@@ -25,6 +25,9 @@ DISAGREE_HEAD = "Where sources disagree"
 DISAGREE_NOTE = "{n} facts with two values from two sources; both are kept."
 FIGURES_HEAD = "Key figures"
 MORE = "More"
+# Where a list on the front page is cut (a KG of thousands of zones): how many more, and where all are.
+MORE_ROWS = "… and {n:,} more, not listed here; every one is in {where}."
+MORE_CHARTS = "… and {n:,} charts more, from other sources; every figure is in {where}."
 
 # Charts.
 CHART_SOURCE = "Source: {sources}."

@@ -1,0 +1,95 @@
+"""The report's front page at world scale: a list or table shows its first rows, says how many
+more there are and links the file that holds every one; the bundled data is never cut."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sezkg.kg.resources import default_files
+from sezkg.publish.tables import TABLE_ORDER
+from sezkg.questions.catalogue import catalogue, run_select
+from sezkg.questions.overlaps import find_overlaps
+from sezkg.questions.validate import validate
+from sezkg.views import pages
+
+NOTE = re.compile(r'<p class="muted more">… and ([\d,]+) (?:charts )?more[^<]*(?:<a href="([^"]+)">|<code>([^<]+)</code>)')
+
+
+@pytest.fixture(scope="module")
+def parts(kg):
+    files = default_files()
+    queries = catalogue(files.queries)
+    return kg, queries, find_overlaps(kg, queries=queries), validate(kg, files)
+
+
+def _page(parts, today="2025-06-30"):
+    kg, queries, overlaps, validation = parts
+    return pages.front_page(kg, queries, overlaps, validation, ["export/sezkg.trig"], ["completeness.csv"],
+                            "summary", today=today)
+
+
+def _sections(page: str) -> dict[str, str]:
+    marks = [(m.start(), m.group(1)) for m in re.finditer(r'<h2 id="([a-z]+)"', page)] + [(len(page), "")]
+    return {name: page[a:b] for (a, name), (b, _) in zip(marks, marks[1:], strict=False)}
+
+
+def test_the_bundled_data_is_listed_whole(parts):
+    assert 'class="muted more"' not in _page(parts)
+
+
+def test_long_lists_are_cut_with_a_count_and_the_file_that_holds_them(parts, monkeypatch):
+    kg, queries, overlaps, _ = parts
+    full = _sections(_page(parts))
+    monkeypatch.setattr(pages, "FRONT_ROWS", 3)
+    monkeypatch.setattr(pages, "CARD_ROWS", 2)
+    monkeypatch.setattr(pages, "CHARTS", 0)
+    page = _page(parts)
+    cut = _sections(page)
+    assert set(cut) == set(full)
+    report_files = {f"tables/{name}.csv" for name in TABLE_ORDER} | {"completeness.csv"}
+    notes = NOTE.findall(page)
+    assert notes and all(link in report_files or command.startswith("sezkg query ") for _, link, command in notes)
+
+    def rows(section: str) -> int:
+        return section.count("<tr>") - section.count("<thead><tr>")
+
+    zones = len({r["zone"].value for r in run_select(kg, queries["zones"])})
+    assert zones > 3 and rows(cut["zones"]) == 3
+    assert NOTE.findall(cut["zones"]) == [(f"{zones - 3:,}", "tables/zones.csv", "")]
+    assert cut["overlaps"].count("<li><strong>[") == 3 and len(overlaps.overlaps) > 3
+    assert NOTE.findall(cut["overlaps"]) == [(f"{len(overlaps.overlaps) - 3:,}", "tables/overlaps.csv", "")]
+    completeness = len(run_select(kg, queries["completeness"]))
+    assert rows(cut["completeness"]) == 3
+    assert NOTE.findall(cut["completeness"]) == [(f"{completeness - 3:,}", "completeness.csv", "")]
+    # figures: no chart (CHARTS is 0), a note saying how many were left out, three rows of the table
+    figures = len(run_select(kg, queries["indicators"]))
+    charts = full["indicators"].count("<figure")
+    assert charts > 1 and cut["indicators"].count("<figure") == 1  # the zone counts' chart is drawn apart
+
+    def figure_table(section: str) -> str:
+        return section.split("<summary>Every figure in the graph</summary>")[1]
+
+    assert rows(figure_table(full["indicators"])) == figures and rows(figure_table(cut["indicators"])) == 3
+    notes = NOTE.findall(cut["indicators"])
+    assert notes[-1] == (f"{figures - 3:,}", "tables/figures.csv", "")
+    assert sum(int(n) for n, _, _ in notes[:-1]) == charts - 1
+    # findings: three rows in each view (by zone, by organisation), then one note for the rest
+    for view, query, key in (("By zone", "findings-by-zone", "zone"), ("By organisation", "findings-by-organisation",
+                                                                       "organisation")):
+        pairs = {(r[key].value, r["finding"].value) for r in run_select(kg, queries[query])}
+        part = cut["findings"].split(f">{view}</h3>")[1].split("</details>")[0]
+        assert rows(part) == 3 and pairs
+        assert [n for n, _, _ in NOTE.findall(part)] and \
+            sum(int(n.replace(",", "")) for n, _, _ in NOTE.findall(part)) == len(pairs) - 3
+    # the first-screen cards: two items of a list at most, the rest counted
+    cards = cut["glance"].split('<section class="card">')[1:]
+    in_force = int(re.search(r'<p class="big">(\d+)</p>', cards[0]).group(1))
+    assert cards[0].count("<li>") == min(2, in_force)
+    assert [n for n, _, _ in NOTE.findall(cards[0])] == ([f"{in_force - 2:,}"] if in_force > 2 else [])
+    audit_findings = sum(int(n) for n in re.findall(r"\((\d+) findings\)", cards[3]))
+    assert audit_findings > 2 and cards[3].count("<li>") == 2
+    assert sum(int(n) for n, _, _ in NOTE.findall(cards[3])) == audit_findings - 2
+    for measure in cards[5].split("<ul>")[1:]:
+        assert measure.split("</ul>")[0].count("<li>") <= 2
