@@ -199,14 +199,13 @@ class FrontPage:
         room = CARD_ROWS
         audits = sorted(self.audit_findings().items())
         for n, (audit, findings) in enumerate(audits):
-            if room <= 0:
-                parts.append(_more(sum(len(f) for _, f in audits[n:]), FINDINGS_CSV))
-                break
             shown, left_out = _cut(sorted(findings.items(), key=lambda x: x[1]), room)
             room -= len(shown)
             items = "".join(f"<li>{name(f, label)}</li>" for f, label in shown)
-            parts.append(f"<p>{self.name(audit)} ({len(findings)} findings):</p><ul>{items}</ul>"
-                         + _more(left_out, FINDINGS_CSV))
+            parts.append(f"<p>{self.name(audit)} ({len(findings)} findings):</p><ul>{items}</ul>")
+            if not room:  # one note for the rest of this audit's findings and every later audit's
+                parts.append(_more(left_out + sum(len(f) for _, f in audits[n + 1:]), FINDINGS_CSV))
+                break
         return self.card(ui.FINDINGS_HEAD, "".join(parts), "#findings")
 
     def disagreements_card(self) -> str:
@@ -300,13 +299,12 @@ class FrontPage:
             room = FRONT_ROWS
             things = sorted(by, key=self.label)
             for n, thing in enumerate(things):
-                if room <= 0:
-                    parts.append(_more(sum(len(by[t]) for t in things[n:]), FINDINGS_CSV))
-                    break
                 rows, left_out = _cut([cells for _, cells in sorted(by[thing].items())], room)
                 room -= len(rows)
-                parts.append(f"<h4>{self.name(thing)}</h4>" + _table(["Finding", "Statement", "Source"], rows)
-                             + _more(left_out, FINDINGS_CSV))
+                parts.append(f"<h4>{self.name(thing)}</h4>" + _table(["Finding", "Statement", "Source"], rows))
+                if not room:  # one note for the rest of this group and every later group
+                    parts.append(_more(left_out + sum(len(by[t]) for t in things[n + 1:]), FINDINGS_CSV))
+                    break
             return "".join(parts)
         return ('<h2 id="findings">Findings</h2><details><summary><h3 style="display:inline">By zone</h3></summary>'
                 + grouped("findings-by-zone", "zone")
