@@ -228,6 +228,64 @@ def test_network_with_2000_nodes_stays_usable(browser, tmp_path):
     visit.close()
 
 
+def test_a_network_too_large_to_draw_is_drawn_a_zone_at_a_time(browser, tmp_path, monkeypatch):
+    """Over NETWORK_DRAW_LIMIT nodes the page draws only what the filters keep, starting on the
+    zone most overlaps reach: the same nodes and overlaps the whole drawing shows for that filter;
+    a filter that keeps more than the limit draws nothing and says so; an undrawn node found by
+    search still shows its details."""
+    from collections import Counter
+
+    from sezkg.views import viz
+
+    data = synthetic_network_data(organisations=300, functions=20, zones=40)
+    copy_assets(tmp_path, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js",))
+    (tmp_path / "whole.html").write_text(network_html(data), encoding="utf-8")
+    monkeypatch.setattr(viz, "NETWORK_DRAW_LIMIT", 60)
+    (tmp_path / "huge.html").write_text(network_html(data), encoding="utf-8")
+    reach = Counter(z for o in data["overlaps"] for z in o["zones"])
+    first = max(data["zones"], key=lambda z: reach[z["id"]])["id"]  # the first of the most reached
+    other = data["zones"][-1]["id"] if data["zones"][-1]["id"] != first else data["zones"][0]["id"]
+    function = next(link["target"] for link in data["links"] if link["kind"] == "holds" and other in link["zones"])
+    visible = "window.sezkgNetwork.cy.nodes(':visible').map(n => n.id()).sort()"
+
+    whole = Visit(browser, (tmp_path / "whole.html").as_uri())
+    whole.ready()
+    expected = {}
+    for zone, fn in ((first, ""), (other, ""), ("", function), (other, function)):
+        whole.page.select_option("#zone-filter", zone)
+        whole.page.select_option("#function-filter", fn)
+        net = whole.page.locator("#network")
+        expected[zone, fn] = (whole.page.evaluate(visible), net.get_attribute("data-visible-overlaps"))
+    whole.close()
+
+    visit = Visit(browser, (tmp_path / "huge.html").as_uri())
+    page = visit.page
+    visit.ready()
+    net = page.locator("#network")
+    drawn = "window.sezkgNetwork.cy.nodes().map(n => n.id()).sort()"
+    assert page.evaluate("window.sezkgNetwork.huge") is True
+    assert page.input_value("#zone-filter") == first
+    for zone, fn in ((first, ""), (other, ""), ("", function), (other, function)):
+        page.select_option("#zone-filter", zone)
+        page.select_option("#function-filter", fn)
+        nodes, overlaps = expected[zone, fn]
+        if len(nodes) <= 60:
+            assert 0 < len(nodes) and page.evaluate(drawn) == nodes, (zone, fn)
+            assert net.get_attribute("data-visible-nodes") == str(len(nodes))
+            assert net.get_attribute("data-visible-overlaps") == overlaps
+        else:
+            assert page.evaluate(drawn) == [] and net.get_attribute("data-visible-nodes") == "0"
+            assert f"{len(nodes)} of {len(data['nodes'])} nodes match" in page.inner_text("#status")
+    page.select_option("#function-filter", "")
+    page.select_option("#zone-filter", "")
+    assert page.evaluate(drawn) == [] and "more than this page draws at once (60)" in page.inner_text("#status")
+    page.fill("#search", "Organisation 123")
+    page.press("#search", "Enter")
+    assert "Organisation 123" in page.inner_text("#details")
+    assert visit.console == []
+    visit.close()
+
+
 def test_map_shows_regions_and_lists_every_zone(browser, report_dir):
     visit = Visit(browser, (report_dir / "map.html").as_uri())
     page = visit.page

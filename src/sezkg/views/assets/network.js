@@ -26,15 +26,18 @@
 
   // -- the graph ---------------------------------------------------------------------------------
   const kindShape = { organisation: "ellipse", function: "round-rectangle", zone: "triangle", finding: "diamond" };
-  const elements = [];
-  for (const n of data.nodes) {
-    elements.push({ group: "nodes", data: { id: n.id, kind: n.kind, label: short(n.short || n.label) },
-                    position: { x: n.x * 1600, y: n.y * 1100 }, classes: "n-" + n.kind });
-  }
-  data.links.forEach((l, i) => elements.push({ group: "edges",
-    data: { id: "l" + i, source: l.source, target: l.target, kind: l.kind }, classes: "link" }));
-  data.overlaps.forEach((o, i) => elements.push({ group: "edges",
-    data: { id: "o" + i, source: o.source, target: o.target, kind: o.kind }, classes: "overlap ov-" + o.kind }));
+  // Over data.drawLimit nodes (a KG of thousands of zones) drawing them all takes the browser
+  // minutes and shows nothing readable: the page then draws only what the filters keep, one zone
+  // to start with, and says so when the filters keep more than it draws.
+  const limit = data.drawLimit || Infinity;
+  const huge = data.nodes.length > limit;
+  const nodeJson = (n) => ({ group: "nodes", data: { id: n.id, kind: n.kind, label: short(n.short || n.label) },
+                             position: { x: n.x * 1600, y: n.y * 1100 }, classes: "n-" + n.kind });
+  const linkJson = (l, i) => ({ group: "edges", data: { id: "l" + i, source: l.source, target: l.target, kind: l.kind },
+                                classes: "link" });
+  const overlapJson = (o, i) => ({ group: "edges", data: { id: "o" + i, source: o.source, target: o.target, kind: o.kind },
+                                   classes: "overlap ov-" + o.kind });
+  const elements = huge ? [] : [...data.nodes.map(nodeJson), ...data.links.map(linkJson), ...data.overlaps.map(overlapJson)];
 
   const style = [
     { selector: "node", style: { "shape": (e) => kindShape[e.data("kind")] || "ellipse", "width": 18, "height": 18,
@@ -109,8 +112,64 @@
   }
   function zoneMatches(zones, everyZone) { return !state.zone || everyZone || zones.includes(state.zone); }
 
+  // What the filters keep, read off the data (not the drawing): links, overlaps and nodes.
+  function kept() {
+    const filtering = state.zone || state.fn;
+    const keep = new Set();
+    const links = [];
+    const overlaps = [];
+    data.links.forEach((l, i) => {
+      if (filtering && !(zoneMatches(l.zones, false) && fnMatches(l.functions))) return;
+      links.push(i); keep.add(l.source);
+      if (l.kind === "holds" && fnMatches([l.target])) keep.add(l.target);
+      if (l.kind === "reaches" && (!state.zone || l.target === state.zone)) keep.add(l.target);
+      if (l.kind === "names") keep.add(l.target);
+    });
+    data.overlaps.forEach((o, i) => {
+      if (!(state.kinds.has(o.kind) && zoneMatches(o.zones, o.everyZone) && fnMatches(o.functions))) return;
+      overlaps.push(i); keep.add(o.source); keep.add(o.target);
+    });
+    const nodes = filtering ? data.nodes.filter((n) => keep.has(n.id)) : data.nodes;
+    return { links, overlaps, nodes };
+  }
+
+  // The huge graph: the kept part drawn afresh, laid out on its own when small enough.
+  function redraw(started) {
+    const part = kept();
+    const shownIds = new Set(part.nodes.map((n) => n.id));
+    cy.elements().remove();
+    if (part.nodes.length > limit) {
+      container.dataset.visibleNodes = "0";
+      container.dataset.visibleOverlaps = "0";
+      status.textContent = `${part.nodes.length} of ${data.nodes.length} nodes match: more than this page draws at once ` +
+        `(${limit}). Choose a zone or a function.`;
+      container.dataset.filterMs = (performance.now() - started).toFixed(1);
+      return Promise.resolve();
+    }
+    const links = part.links.filter((i) => shownIds.has(data.links[i].source) && shownIds.has(data.links[i].target));
+    cy.add([...part.nodes.map((n) => { const j = nodeJson(n); j.data.label = short(shown(n)); return j; }),
+            ...links.map((i) => linkJson(data.links[i], i)), ...part.overlaps.map((i) => overlapJson(data.overlaps[i], i))]);
+    container.dataset.visibleNodes = String(part.nodes.length);
+    container.dataset.visibleOverlaps = String(part.overlaps.length);
+    status.textContent = `Showing ${part.nodes.length} of ${data.nodes.length} nodes and ${part.overlaps.length} of ` +
+      `${data.overlaps.length} overlap edges (a zone or function at a time: the graph is too large to draw whole).`;
+    if (state.selected && shownIds.has(state.selected)) cy.getElementById(state.selected).select();
+    const done = () => { container.dataset.filterMs = (performance.now() - started).toFixed(1); declutter(); };
+    if (part.nodes.length > 400 || typeof cytoscape("layout", "fcose") !== "function") {
+      cy.fit(undefined, 30); done(); return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const layout = cy.layout({ name: "fcose", quality: "default", randomize: true, animate: false,
+        nodeDimensionsIncludeLabels: true, nodeRepulsion: 45000, idealEdgeLength: 110, nodeSeparation: 80,
+        gravity: 0.25, packComponents: true, fit: true, padding: 30 });
+      layout.one("layoutstop", () => { done(); resolve(); });
+      layout.run();
+    });
+  }
+
   function apply() {
     const started = performance.now();
+    if (huge) return redraw(started);
     const keep = new Set();
     let shownNodes = 0;
     const filtering = state.zone || state.fn;
@@ -142,6 +201,7 @@
     status.textContent = `Showing ${nodes} of ${data.nodes.length} nodes and ${container.dataset.visibleOverlaps} of ${data.overlaps.length} overlap edges.`;
     container.dataset.filterMs = (performance.now() - started).toFixed(1);
     declutter();
+    return Promise.resolve();
   }
 
   // -- details in plain words --------------------------------------------------------------------
@@ -163,12 +223,13 @@
             : "<p>No facts recorded about it.</p>");
   }
   function select(id, zoom) {
+    if (!byId.has(id)) return;
     const node = cy.getElementById(id);
-    if (!node || node.empty()) return;
     cy.$(":selected").unselect();
-    node.select();
     state.selected = id;
-    details(id);
+    details(id);  // an undrawn node of the huge graph too: its facts come from the data
+    if (!node || node.empty()) return;
+    node.select();
     if (zoom) cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 250 });
   }
   cy.on("tap", "node", (ev) => select(ev.target.id(), false));
@@ -202,6 +263,15 @@
   const zoneSelect = document.getElementById("zone-filter");
   const fnSelect = document.getElementById("function-filter");
   for (const z of data.zones) { const o = document.createElement("option"); o.value = z.id; o.textContent = z.label; zoneSelect.appendChild(o); }
+  if (huge && data.zones.length) {
+    // Start on the zone most overlaps reach (the first such in the list): something to read at once.
+    const reach = new Map();
+    for (const o of data.overlaps) for (const z of o.zones || []) reach.set(z, (reach.get(z) || 0) + 1);
+    let best = data.zones[0].id;
+    for (const z of data.zones) if ((reach.get(z.id) || 0) > (reach.get(best) || 0)) best = z.id;
+    state.zone = best;
+    zoneSelect.value = best;
+  }
   for (const f of data.functions) { const o = document.createElement("option"); o.value = f.id; o.textContent = f.label; fnSelect.appendChild(o); }
   zoneSelect.addEventListener("change", () => { state.zone = zoneSelect.value; apply(); });
   fnSelect.addEventListener("change", () => { state.fn = fnSelect.value; apply(); });
@@ -234,13 +304,12 @@
     }
   }
 
-  runLayout().then(() => {
-    apply();
+  runLayout().then(() => apply()).then(() => {
     container.dataset.drawMs = (performance.now() - t0).toFixed(1);
     document.body.dataset.ready = "true";
     if (window.sezkgNames && window.sezkgNames.lang() !== "en") {
       document.dispatchEvent(new CustomEvent("sezkg:lang", { detail: { lang: window.sezkgNames.lang() } }));
     }
   });
-  window.sezkgNetwork = { cy, select, apply, declutter };
+  window.sezkgNetwork = { cy, select, apply, declutter, huge, limit };
 })();
