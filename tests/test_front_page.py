@@ -1,5 +1,6 @@
-"""The report's front page at world scale: a list or table shows its first rows, says how many
-more there are and links the file that holds every one; the bundled data is never cut."""
+"""The report's front page and matrix at world scale: a list or table shows its first rows, says
+how many more there are and where every one is; the bundled data is never cut. (The network
+page's own limit is checked in a browser: tests/test_browser.py.)"""
 
 from __future__ import annotations
 
@@ -92,3 +93,24 @@ def test_long_lists_are_cut_with_a_count_and_the_file_that_holds_them(parts, mon
     assert NOTE.findall(cards[3]) == [(f"{audit_findings - 2:,}", "tables/findings.csv", "")]
     for measure in cards[5].split("<ul>")[1:]:
         assert measure.split("</ul>")[0].count("<li>") <= 2
+
+
+def test_a_matrix_of_more_organisations_than_a_page_shows_puts_the_overlapping_first(parts, monkeypatch):
+    import html
+
+    from sezkg.views import viz
+
+    kg, queries, overlaps, _ = parts
+    data = viz.network_data(kg, overlaps, queries)
+    orgs, _, _, marked = viz.matrix_data(data, overlaps)
+    whole = "".join(viz.matrix_page_parts(data, overlaps))
+    assert "more, not listed here" not in whole
+    overlapping = [o["label"] for o in orgs if o["id"] in {m for m, _ in marked}]
+    assert 0 < len(overlapping) < len(orgs) - 2
+    shown = len(overlapping) + 2
+    monkeypatch.setattr(viz, "MATRIX_ROWS", shown)
+    page = "".join(viz.matrix_page_parts(data, overlaps))
+    rows = [html.unescape(r) for r in re.findall(r'<th class="org" scope="row">([^<]*)</th>', page)]
+    assert rows[:len(overlapping)] == overlapping and len(rows) == shown
+    assert set(rows[len(overlapping):]) <= {o["label"] for o in orgs} - set(overlapping)
+    assert f"… and {len(orgs) - shown:,} organisations more, not listed here" in page

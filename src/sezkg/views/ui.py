@@ -27,6 +27,9 @@ FIGURES_HEAD = "Key figures"
 MORE = "More"
 # Where a list on the front page is cut (a KG of thousands of zones): how many more, and where all are.
 MORE_ROWS = "… and {n:,} more, not listed here; every one is in {where}."
+MATRIX_MORE = ("… and {n:,} organisations more, not listed here (those above: first the ones with a cell in an "
+               "overlap, then others); every mandate is in the mandates table: tables/mandates.csv in the report, "
+               "or `sezkg tables DIR`.")
 MORE_CHARTS = "… and {n:,} charts more, from other sources; every figure is in {where}."
 
 # Charts.

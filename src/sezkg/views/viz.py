@@ -356,6 +356,10 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
     return orgs, fns, counts, marked
 
 
+# Organisations (rows) the matrix page shows: ~1M triples gave 21,394 nodes and a 38 MB page.
+MATRIX_ROWS = 2_000
+
+
 def matrix_html(data: dict, report: OverlapReport, nav: str = "", data_date: str = "") -> str:
     return "".join(matrix_page_parts(data, report, nav, data_date))
 
@@ -364,6 +368,10 @@ def matrix_page_parts(data: dict, report: OverlapReport, nav: str = "", data_dat
     """`matrix_html` in parts (see chrome.page_parts): a row per organisation, never joined."""
     orgs, fns, counts, marked = matrix_data(data, report)
     top = max(counts.values(), default=1)
+    left_out = max(len(orgs) - MATRIX_ROWS, 0)
+    if left_out:  # the organisations with a cell in an overlap first, then the others, each in their order
+        overlapping = {o for o, _ in marked}
+        orgs = ([o for o in orgs if o["id"] in overlapping] + [o for o in orgs if o["id"] not in overlapping])[:MATRIX_ROWS]
     head = "".join(f'<th class="fn" scope="col">{html.escape(f["label"])}</th>' for f in fns)
     rows = []
     for org in orgs:
@@ -383,7 +391,9 @@ marked ◆ (and outlined) is part of an overlap: another organisation holds the 
 (or a broader one) over the same zone, or a finding says the function was not performed.</p>
 <div class="scroll" tabindex="0" role="region" aria-label="Matrix"><table class="matrix"><thead><tr>
 <th scope="col">Organisation</th>{head}</tr></thead><tbody>"""
-    return page_parts("sezkg: organisation × function matrix", [before, *rows, "</tbody></table></div>\n"], nav,
+    after = "</tbody></table></div>\n" + (f'<p class="muted more">{html.escape(ui.MATRIX_MORE.format(n=left_out))}</p>\n'
+                                           if left_out else "")
+    return page_parts("sezkg: organisation × function matrix", [before, *rows, after], nav,
                       data_date=data_date, head=f"<style>{MATRIX_CSS}</style>")
 
 
