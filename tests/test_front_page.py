@@ -114,3 +114,19 @@ def test_a_matrix_of_more_organisations_than_a_page_shows_puts_the_overlapping_f
     assert rows[:len(overlapping)] == overlapping and len(rows) == shown
     assert set(rows[len(overlapping):]) <= {o["label"] for o in orgs} - set(overlapping)
     assert f"… and {len(orgs) - shown:,} organisations more, not listed here" in page
+
+
+@pytest.mark.parametrize("items", [1, 2, 3, 2_000])
+def test_the_network_data_in_parts_is_the_json_of_the_whole(parts, items):
+    import json
+
+    from sezkg.views import viz
+
+    kg, queries, overlaps, _ = parts
+    odd = {"b": [], "a": {}, "c": {"z": "</script>", "y": ["<", "/", "</"]}, "d": ["x</y", {"k": 1.5}, None, True],
+           "e": "é</", "f": 3, "g": {"</": [{"q": "</"}]}}
+    for data in (viz.network_data(kg, overlaps, queries), odd):
+        whole = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+        pieces = viz.script_json_parts(data, items)
+        assert "".join(pieces) == whole and "</" not in "".join(pieces)
+        assert len(pieces) > len(data)  # never one string

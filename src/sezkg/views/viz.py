@@ -281,6 +281,36 @@ def _legend(kinds: list[str]) -> str:
     return '<ul class="legend" aria-label="Legend">' + shapes + "".join(line(kind_named(k)) for k in kinds) + "</ul>"
 
 
+def script_json_parts(data: dict, items: int = 2_000) -> list[str]:
+    """`json.dumps(data, ensure_ascii=False, sort_keys=True)` with every "</" written "<\\/" (so
+    it cannot end the <script> it sits in), as parts whose concatenation it is: a top-level list
+    or dict is written `items` entries at a time, so the network's data (~190 MB at ~5M
+    triples) is never one string, nor two around the replacement. No "</" spans two parts: each
+    ends with a whole value, a key's `: ` or a bracket."""
+    def dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+
+    parts = ["{"]
+    for n, key in enumerate(sorted(data)):
+        value = data[key]
+        parts.append((", " if n else "") + dumps(key) + ": ")
+        if isinstance(value, dict) and value:
+            keys = sorted(value)
+            parts.append("{")
+            parts += [(", " if start else "") + ", ".join(f"{dumps(k)}: {dumps(value[k])}" for k in keys[start:start + items])
+                      for start in range(0, len(keys), items)]
+            parts.append("}")
+        elif isinstance(value, list) and value:
+            parts.append("[")
+            parts += [(", " if start else "") + ", ".join(dumps(x) for x in value[start:start + items])
+                      for start in range(0, len(value), items)]
+            parts.append("]")
+        else:
+            parts.append(dumps(value))
+    parts.append("}")
+    return parts
+
+
 # Nodes the network page draws at once. Above, it draws what the filters keep, one zone to start
 # with (~1M triples: 21,394 nodes took Chromium 48 s to draw, and no label could be read).
 NETWORK_DRAW_LIMIT = 3_000
@@ -300,7 +330,7 @@ def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "",
         for k in data["kinds"])
     data = {**data, "words": NODE_WORDS, "drawLimit": NETWORK_DRAW_LIMIT,
             "kindStyles": [{"name": k.name, "colour": k.colour, "dash": k.dash} for k in KINDS if k.name in data["kinds"]]}
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    payload = script_json_parts(data)
     e = html.escape
     before = f"""
 <p>{e(ui.NETWORK_INTRO)}</p>
@@ -324,7 +354,7 @@ def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "",
 """
     scripts = script_tags(NETWORK_SCRIPTS, ("network.js",), prefix)
     extra = '<script>document.addEventListener("sezkg:lang", function () {});</script>\n' if names else ""
-    return page_parts(title, [before, payload, after], nav, names=names, data_date=data_date,
+    return page_parts(title, [before, *payload, after], nav, names=names, data_date=data_date,
                       head=f"<style>{NETWORK_CSS}</style>", scripts=extra + scripts)
 
 
