@@ -202,35 +202,3 @@ def test_the_differing_characters_are_the_unicode_spaces_and_c1_controls():
               if not 0xD800 <= c <= 0xDFFF and export_module._oxigraph_differs(chr(c))}
     spaces = {chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isspace()}
     assert listed == spaces | {chr(c) for c in range(0x80, 0xA0)} | {"\u2028", "\u2029"}
-
-
-@pytest.mark.parametrize("fmt", ["ntriples", "turtle"])
-@pytest.mark.parametrize("make", [_odd_kg, _fixture_kg, _turtle_kg, None])
-@pytest.mark.parametrize("in_memory, slice_lines", [(500_000, 50_000), (3, 1), (7, 2)])
-def test_the_union_from_pyoxigraphs_lines_is_the_union_subject_by_subject(kg, fmt, make, in_memory, slice_lines,
-                                                                          monkeypatch):
-    """N-Triples and Turtle write the union (or one graph) from Oxigraph's N-Triples lines, sorted
-    a range of subjects at a time past LINES_IN_MEMORY, where every graph's text is ours: the
-    bytes of writing it subject by subject from the quads, whatever the ranges and slices."""
-    kg = make() if make else kg
-    monkeypatch.setattr(export_module, "LINES_IN_MEMORY", in_memory if make else in_memory * 300)
-    monkeypatch.setattr(export_module, "SLICE_LINES", slice_lines)
-    taken = []
-    real = export_module._sorted_union_lines
-    monkeypatch.setattr(export_module, "_sorted_union_lines", lambda *a: taken.append(r := real(*a)) or r)
-    fast = {g: serialize(kg, fmt, g) for g in _graph_choices(kg)}
-    if make is not _odd_kg:
-        assert taken and all(r is not None for r in taken)  # the lines were ours: the fast path ran
-    monkeypatch.setattr(export_module, "_sorted_union_lines", lambda *a: None)
-    for g, data in fast.items():
-        assert data == serialize(kg, fmt, g), g
-
-
-def test_a_union_past_the_lines_held_is_spooled_by_subject_ranges(kg, monkeypatch):
-    monkeypatch.setattr(export_module, "LINES_IN_MEMORY", 1000)
-    spools = []
-    real = export_module.tempfile.TemporaryFile
-    monkeypatch.setattr(export_module.tempfile, "TemporaryFile", lambda *a, **k: spools.append(1) or real(*a, **k))
-    lines = [line for part in export_module._sorted_union_lines(kg, None, None) for line in part]
-    assert len(spools) >= len(kg) // 1000 - 1
-    assert lines == sorted(set(lines)) and len(lines) == len({q.triple for q in kg.store})

@@ -29,8 +29,6 @@ leaves the target untouched, as the atomic writer drops its temporary file.
 
 from __future__ import annotations
 
-import bisect
-import functools
 import io
 import itertools
 import json
@@ -41,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -321,103 +319,13 @@ def _dumped_lines(kg: KnowledgeGraph, name: ox.NamedNode) -> list[str] | None:
     Sorting the lines sorts as `_quad_key` does: no IRI's text is a prefix of another's (each
     ends with its only `>`), and where a literal's text is a prefix of another's the longer
     goes on with `@` or `^`, after the space that ends the shorter one's term."""
-    lines = _unsorted_lines(kg, name)
-    if lines is not None:
-        lines.sort()
-    return lines
-
-
-def _unsorted_lines(kg: KnowledgeGraph, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[str] | None:
-    """A graph's N-Triples lines as Oxigraph writes them, in its order; None as for _dumped_lines."""
     text = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name).decode("utf-8")
     if "_:" in text or _oxigraph_differs(text):
         return None
     lines = text.split("\n")  # not splitlines(): only \n ends an N-Triples line
     lines.pop()  # the empty string after the last line's \n
-    return lines
-
-
-# N-Triples lines of the union sorted at once (~200 bytes each in memory); a larger union is cut
-# into ranges of subjects first, each spooled to a file and sorted on its own.
-LINES_IN_MEMORY = 500_000
-
-
-def _sorted_union_lines(kg: KnowledgeGraph, graph: str | None, spool_dir: Path | None) -> Iterator[list[str]] | None:
-    """The distinct triples of the union (or of one graph) as sorted N-Triples lines, in the
-    order of `_triples_by_subject` (see _dumped_lines), a range of subjects at a time (a
-    subject's lines never split); None when some graph's text would not be ours or may hold a
-    blank node (then the subject-by-subject path writes or refuses). Every graph is read and
-    checked before the first lines are given."""
-    if graph is not None:
-        lines = _dumped_lines(kg, ox.NamedNode(graph))
-        return None if lines is None else iter([lines])
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *kg.store.named_graphs()]
-    pieces = -(-len(kg) // LINES_IN_MEMORY)
-    if pieces <= 1:
-        every: list[str] = []
-        for name in graphs:
-            lines = _unsorted_lines(kg, name)
-            if lines is None:
-                return None
-            every.extend(lines)
-        return iter([_sorted_distinct(every)])
-    # A subject's text as it begins its lines (`<iri>`): lines sort as these do, then the rest.
-    bounds = [f"<{b}>" for b in kg._subject_bounds(pieces)]
-    spools = [tempfile.TemporaryFile(dir=spool_dir) for _ in range(len(bounds) + 1)]
-    try:
-        for name in graphs:
-            lines = _unsorted_lines(kg, name)
-            if lines is None:
-                for spool in spools:
-                    spool.close()
-                return None
-            ranges: list[list[str]] = [[] for _ in spools]
-            for line in lines:
-                ranges[bisect.bisect_right(bounds, line[:line.index(" ")])].append(line)
-            for spool, part in zip(spools, ranges, strict=True):
-                if part:
-                    spool.write(("\n".join(part) + "\n").encode("utf-8"))
-    except BaseException:
-        for spool in spools:
-            spool.close()
-        raise
-    return _read_spools(spools)
-
-
-def _read_spools(spools: list[IO[bytes]]) -> Iterator[list[str]]:
-    try:
-        for spool in spools:
-            spool.seek(0)
-            lines = spool.read().decode("utf-8").split("\n")
-            spool.close()
-            lines.pop()
-            yield _sorted_distinct(lines)
-    finally:
-        for spool in spools:
-            spool.close()
-
-
-def _sorted_distinct(lines: list[str]) -> list[str]:
-    """The lines sorted, each once (a triple stated in several graphs is one triple of the union)."""
     lines.sort()
-    return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
-
-
-SLICE_LINES = 50_000  # sorted lines turned into text at once
-
-
-def _subject_slices(lines: list[str]) -> Iterator[list[str]]:
-    """Sorted lines in slices of about SLICE_LINES, never parting a subject's lines."""
-    size = SLICE_LINES
-    start = 0
-    while start < len(lines):
-        end = min(start + size, len(lines))
-        if end < len(lines):
-            subject = lines[end - 1][:lines[end - 1].index(" ") + 1]
-            while end < len(lines) and lines[end].startswith(subject):
-                end += 1
-        yield lines[start:end]
-        start = end
+    return lines
 
 
 def _dumped_graph(kg: KnowledgeGraph, name: ox.NamedNode) -> str | None:
@@ -457,13 +365,7 @@ def _write_n_quads(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
         _write_quads(rest, out)
 
 
-def _write_n_triples(kg: KnowledgeGraph, graph: str | None, out: _Output, spool_dir: Path | None = None) -> None:
-    sorted_lines = _sorted_union_lines(kg, graph, spool_dir)
-    if sorted_lines is not None:
-        for lines in sorted_lines:
-            for part in _subject_slices(lines):
-                out.write("\n".join(part) + "\n")
-        return
+def _write_n_triples(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
     batch: list[ox.Triple] = []
     for triples in itertools.chain(_triples_by_subject(kg, graph), [[]]):  # [] flushes the last batch
         batch.extend(triples)
@@ -519,14 +421,7 @@ def _grouped(terms: Iterable[tuple[str, str, str]], indent: str) -> str:
     return "".join(lines)
 
 
-def _write_turtle_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _Output,
-                       spool_dir: Path | None = None) -> None:
-    sorted_lines = _sorted_union_lines(kg, graph, spool_dir)
-    if sorted_lines is not None:
-        for lines in sorted_lines:
-            for part in _subject_slices(lines):
-                out.write(_turtle_lines_block(part, names, ""))
-        return
+def _write_turtle_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _Output) -> None:
     for triples in _triples_by_subject(kg, graph):
         out.write(_turtle_block(triples, names, ""))
 
@@ -769,13 +664,11 @@ def serialize_to(kg: KnowledgeGraph, fmt: str, handle: BinaryIO, graph: str | No
     (see the module's notes) in `spool_dir`, by default the system's temporary folder.
     """
     spec = _check(kg, fmt, graph)
-    if spec.name == "turtle":
-        return _with_prefix_header(lambda names, out: _write_turtle_body(kg, graph, names, out, spool_dir), handle,
-                                   spool_dir)
-    if spec.name == "trig":
-        return _with_prefix_header(lambda names, out: _write_trig_body(kg, graph, names, out), handle, spool_dir)
-    writer = {"nquads": _write_n_quads, "ntriples": functools.partial(_write_n_triples, spool_dir=spool_dir),
-              "xml": _write_rdfxml, "jsonld": _write_jsonld}[spec.name]
+    if spec.name in ("turtle", "trig"):
+        write_body = _write_turtle_body if spec.name == "turtle" else _write_trig_body
+        return _with_prefix_header(lambda names, out: write_body(kg, graph, names, out), handle, spool_dir)
+    writer = {"nquads": _write_n_quads, "ntriples": _write_n_triples, "xml": _write_rdfxml,
+              "jsonld": _write_jsonld}[spec.name]
     out = _Output(handle)
     try:
         writer(kg, graph, out)
