@@ -165,7 +165,7 @@ class FrontPage:
                         + "</li>" for r in shown)
         note = f'<p class="muted">{_e(ui.ZONES_TODAY_NOTE.format(open=open_ended))}</p>' if open_ended else ""
         return self.card(ui.ZONES_TODAY.format(date=when_for_people(self.today)),
-                         f'<p class="big">{len(rows)}</p><ul>{items}</ul>{_more(left_out, ZONES_CSV)}{note}', "#zones")
+                         f'<p class="big">{len(rows):,}</p><ul>{items}</ul>{_more(left_out, ZONES_CSV)}{note}', "#zones")
 
     def governors_card(self) -> str:
         functions: dict[str, set[str]] = defaultdict(set)
@@ -282,8 +282,8 @@ class FrontPage:
         counts: dict[str, int] = defaultdict(int)
         for o in self.report.overlaps:
             counts[o.kind] += 1
-        summary = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items())
-        return (f'<h2 id="overlaps">Overlapping responsibilities</h2><p>{len(self.report.overlaps)} overlaps, '
+        summary = ", ".join(f"{n:,} {KIND_LABELS[k]}" for k, n in counts.items())
+        return (f'<h2 id="overlaps">Overlapping responsibilities</h2><p>{len(self.report.overlaps):,} overlaps, '
                 f'strongest evidence first ({_e(summary)}). The <a href="network.html">overlap network</a> draws them '
                 f'with the bodies, functions, zones and findings they join; the <a href="matrix.html">matrix</a> '
                 f'shows which body holds which function over how many zones.</p>'

@@ -114,8 +114,8 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
                               + ["export/sezkg.entities.ndjson"])
         extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names] + sorted(p.name for p in viz.images)
                  + sorted(p.name for p in viz.graphs))
-        summary_line = (f"{len(kg):,} statements in {len(kg.graph_names())} named graphs, each from one source; "
-                        f"{len(overlaps.overlaps)} overlapping responsibilities found.")
+        summary_line = (f"{len(kg):,} statements in {len(kg.graph_names()):,} named graphs, each from one source; "
+                        f"{len(overlaps.overlaps):,} overlapping responsibilities found.")
         index = front_page_parts(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
                                  data_date=data_date)
         write_text_atomic(building / "index.html", index)  # ~5M triples: a 200 MB page, written part by part

@@ -22,6 +22,7 @@
     const other = state.lang !== "en" && n.names && n.names[state.lang];
     return other || n.label;
   }
+  const count = (n) => n.toLocaleString("en");
   function short(text) { return text.length <= 30 ? text : text.slice(0, 28) + "…"; }
 
   // -- the graph ---------------------------------------------------------------------------------
@@ -141,8 +142,8 @@
     if (part.nodes.length > limit) {
       container.dataset.visibleNodes = "0";
       container.dataset.visibleOverlaps = "0";
-      status.textContent = `${part.nodes.length} of ${data.nodes.length} nodes match: more than this page draws at once ` +
-        `(${limit}). Choose a zone or a function.`;
+      status.textContent = `${count(part.nodes.length)} of ${count(data.nodes.length)} nodes match: more than this page ` +
+        `draws at once (${count(limit)}). Choose a zone or a function.`;
       container.dataset.filterMs = (performance.now() - started).toFixed(1);
       return Promise.resolve();
     }
@@ -151,8 +152,9 @@
             ...links.map((i) => linkJson(data.links[i], i)), ...part.overlaps.map((i) => overlapJson(data.overlaps[i], i))]);
     container.dataset.visibleNodes = String(part.nodes.length);
     container.dataset.visibleOverlaps = String(part.overlaps.length);
-    status.textContent = `Showing ${part.nodes.length} of ${data.nodes.length} nodes and ${part.overlaps.length} of ` +
-      `${data.overlaps.length} overlap edges (a zone or function at a time: the graph is too large to draw whole).`;
+    status.textContent = `Showing ${count(part.nodes.length)} of ${count(data.nodes.length)} nodes and ` +
+      `${count(part.overlaps.length)} of ${count(data.overlaps.length)} overlap edges (a zone or function at a time: ` +
+      "the graph is too large to draw whole).";
     if (state.selected && shownIds.has(state.selected)) cy.getElementById(state.selected).select();
     const done = () => { container.dataset.filterMs = (performance.now() - started).toFixed(1); declutter(); };
     if (part.nodes.length > 400 || typeof cytoscape("layout", "fcose") !== "function") {
@@ -198,7 +200,8 @@
     });
     const nodes = shownNodes;
     container.dataset.visibleNodes = String(nodes);
-    status.textContent = `Showing ${nodes} of ${data.nodes.length} nodes and ${container.dataset.visibleOverlaps} of ${data.overlaps.length} overlap edges.`;
+    status.textContent = `Showing ${count(nodes)} of ${count(data.nodes.length)} nodes and ` +
+      `${count(Number(container.dataset.visibleOverlaps))} of ${count(data.overlaps.length)} overlap edges.`;
     container.dataset.filterMs = (performance.now() - started).toFixed(1);
     declutter();
     return Promise.resolve();
