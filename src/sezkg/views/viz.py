@@ -386,7 +386,7 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
     return orgs, fns, counts, marked
 
 
-# Organisations (rows) the matrix page shows: ~1M triples gave 21,394 nodes and a 38 MB page.
+# Organisations (rows) the matrix page shows: at ~1M triples every organisation made a 38 MB page.
 MATRIX_ROWS = 2_000
 
 
