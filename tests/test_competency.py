@@ -385,3 +385,33 @@ def test_betweenness_is_exact_on_a_small_graph_and_sampled_on_a_large_one(kg, mo
     scores = [n.betweenness for n in first.nodes]
     assert scores == [n.betweenness for n in again.nodes]
     assert scores != [round(exact[n.organisation], 6) for n in first.nodes]  # estimated, not exact
+
+
+def test_betweenness_by_component_is_networkx_exact_and_samples_only_a_component_over_budget():
+    """Computed one connected component at a time (networkx walks the whole graph's node table
+    from every source): the same normalised scores as networkx's on the whole graph, for a
+    graph of components of every size; under a budget only the component too large for it is
+    estimated, from seeded sources, and the others stay exact."""
+    import networkx as nx
+
+    from sezkg.questions.overlaps import betweenness
+
+    parts = [nx.path_graph(3), nx.star_graph(5), nx.cycle_graph(5), nx.gnm_random_graph(30, 60, seed=3),
+             nx.karate_club_graph(), nx.empty_graph(2), nx.path_graph(2)]
+    graph = nx.Graph()
+    for i, part in enumerate(parts):
+        graph.add_nodes_from(f"{i}:{u}" for u in part)
+        graph.add_edges_from((f"{i}:{u}", f"{i}:{v}") for u, v in part.edges)
+    exact = nx.betweenness_centrality(graph, weight=None, normalized=True)
+    assert betweenness(graph) == pytest.approx(exact, rel=1e-12, abs=1e-15)
+    assert max(exact.values()) > 0.03 and exact["0:1"] > 0 and exact["5:0"] == 0
+
+    karate = {n for n in graph if n.startswith("4:")}
+    assert 30 * (30 + 60) < 3000 < 34 * (34 + 78)  # the random component fits, the club does not
+    estimated = betweenness(graph, steps=3000)
+    assert estimated == betweenness(graph, steps=3000)  # seeded: the same on every run
+    assert {n: v for n, v in estimated.items() if n not in karate} == pytest.approx(
+        {n: v for n, v in exact.items() if n not in karate}, rel=1e-12, abs=1e-15)
+    assert {n: estimated[n] for n in karate} != pytest.approx({n: exact[n] for n in karate}, rel=1e-6)
+    assert max(karate, key=estimated.__getitem__) == max(karate, key=exact.__getitem__) == "4:0"
+    assert betweenness(nx.path_graph(2)) == {0: 0.0, 1: 0.0}

@@ -282,27 +282,52 @@ def overlap_graph(report: OverlapReport) -> nx.Graph:
 BETWEENNESS_STEPS = 20_000_000  # about 20 s of networkx on this machine
 
 
+def betweenness(graph: nx.Graph, steps: int | None = None) -> dict[str, float]:
+    """Normalised betweenness of every node, networkx's, computed one connected component at a
+    time: networkx walks from every source over the whole graph's node table, nodes x nodes
+    steps even when each component holds three nodes (the ~1M world's 2,667 nodes in 1,302
+    components: 3.6 s), and no shortest path leaves its component. A component whose walk from
+    every node, nodes x (nodes + edges), exceeds `steps` (default BETWEENNESS_STEPS) walks from as
+    many seeded sources as fit in it; so the cost is at most sqrt(steps) x (nodes + edges), linear
+    in the graph, and the same graph gives the same scores."""
+    import networkx as nx
+
+    steps = BETWEENNESS_STEPS if steps is None else steps
+    n = graph.number_of_nodes()
+    scores = dict.fromkeys(graph, 0.0)
+    if n < 3:
+        return scores
+    order = {node: i for i, node in enumerate(graph)}
+    for component in nx.connected_components(graph):
+        if len(component) < 3:  # no node lies between two others
+            continue
+        sub = nx.Graph()
+        sub.add_nodes_from(sorted(component, key=order.__getitem__))
+        sub.add_edges_from((u, v) for u in sub for v in graph[u])
+        size = sub.number_of_nodes() + sub.number_of_edges()
+        sources = max(1, steps // size)
+        sample = None if sources >= sub.number_of_nodes() else sources
+        # Unnormalised, networkx halves an undirected graph's counts (scaled by nodes/sources when
+        # sampled); doubled, they are the ordered pairs' counts, which the whole graph normalises
+        # by (n - 1)(n - 2) as networkx does.
+        for node, value in nx.betweenness_centrality(sub, k=sample, seed=7, weight=None, normalized=False).items():
+            scores[node] = value * 2
+    scale = 1 / ((n - 1) * (n - 2))
+    return {node: value * scale for node, value in scores.items()}
+
+
 def overlap_network(runner: Runner, report: OverlapReport, queries: dict[str, Query] | None = None,
                     as_of: str | None = None) -> OverlapNetwork:
     """Centrality of organisations in the overlap graph, and the burden on each zone in force on
     `as_of` (a year, month or day; default today)."""
     import datetime
 
-    import networkx as nx
-
     queries = queries or catalogue()
     as_of = as_of or datetime.date.today().isoformat()
     graph = overlap_graph(report)
-    # Exact betweenness walks the graph once from every node: nodes x (nodes + edges) steps (at
-    # ~5M triples, 5,400 zones: more than 10 minutes). Above BETWEENNESS_STEPS it walks from as
-    # many sampled nodes as fit in that budget, seeded, so the same graph gives the same scores.
-    # The bundled KG's graph is far below: exact.
-    size = graph.number_of_nodes() + graph.number_of_edges()
-    sources = max(1, BETWEENNESS_STEPS // max(size, 1))
-    sample = None if sources >= graph.number_of_nodes() else sources
-    betweenness = nx.betweenness_centrality(graph, k=sample, seed=7, weight=None, normalized=True) if graph else {}
+    scores = betweenness(graph)
     nodes = sorted(
-        (NodeScore(n, report.label(n), float(graph.degree(n, weight="weight")), round(betweenness.get(n, 0.0), 6),
+        (NodeScore(n, report.label(n), float(graph.degree(n, weight="weight")), round(scores[n], 6),
                    sum(1 for m in graph[n] if graph.nodes[m]["type"] == "organisation"),
                    sum(1 for m in graph[n] if graph.nodes[m]["type"] == "finding"))
          for n in graph.nodes if graph.nodes[n]["type"] == "organisation"),
