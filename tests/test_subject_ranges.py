@@ -115,8 +115,13 @@ def test_a_query_sorted_by_subject_takes_a_filter_before_its_last_brace(sparql):
     "SELECT ?subject WHERE { ?subject ?p ?o } ORDER BY ?subject STR(?o)",
     "SELECT (COUNT(*) AS ?n) WHERE { ?subject ?p ?o } GROUP BY ?subject ORDER BY ?subject",
 ])
-def test_any_other_query_runs_once(kg, sparql):
+def test_any_other_query_runs_once(kg, sparql, monkeypatch):
     assert _subject_order_place(sparql) is None
+
+    def uncounted(self):
+        raise AssertionError("counted the quads for a query that runs once (Oxigraph counts them one by one)")
+
+    monkeypatch.setattr(KnowledgeGraph, "__len__", uncounted)
     variables, rows, runs = _ranged(kg, sparql, 100)
     assert runs == 1 and (variables, rows) == _whole(kg, sparql)
 
@@ -134,3 +139,34 @@ def test_the_default_range_is_the_module_setting(kg, monkeypatch):
     monkeypatch.setattr(kg_load, "RANGE_QUADS", 1000)
     _, rows, runs = _ranged(kg, statements, None)
     assert runs > 2 and rows == _whole(kg, statements)[1]
+
+
+def test_the_quads_are_counted_once_while_remembering(kg, monkeypatch):
+    """Oxigraph counts a store's quads one by one; the report asks for the count several times
+    (and the statements table once more), so inside `remembering()` it is counted once."""
+    counts = []
+
+    class CountingStore:
+        def __init__(self, store):
+            self.store = store
+
+        def __len__(self):
+            counts.append(1)
+            return len(self.store)
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    counted = KnowledgeGraph(CountingStore(kg.store), kg.files)
+    statements = catalogue(default_files().queries / "tables")["statements"].bind(None)
+    monkeypatch.setattr(kg_load, "RANGE_QUADS", 1000)
+    assert counted.quad_count() == counted.quad_count() == len(kg.store) and len(counts) == 2
+    with counted.remembering():
+        assert counted.quad_count() == len(kg.store)
+        _, rows = counted.select_tuples_by_subject(statements)
+        assert list(rows) == _whole(kg, statements)[1]
+        assert counted.quad_count() == len(kg.store)
+    assert len(counts) == 3
+    with counted.remembering():  # the store may have changed between blocks: counted again
+        counted.quad_count()
+    assert len(counts) == 4

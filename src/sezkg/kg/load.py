@@ -89,6 +89,7 @@ class KnowledgeGraph:
     files: tuple[LoadedFile, ...] = ()
     _graph_files: dict[str, tuple[Path, ...]] = field(default_factory=dict, repr=False)
     _answers: dict[str, Rows] | None = field(default=None, repr=False)
+    _count: int | None = field(default=None, repr=False)
 
     @contextlib.contextmanager
     def remembering(self) -> Iterator[KnowledgeGraph]:
@@ -103,9 +104,20 @@ class KnowledgeGraph:
             yield self
         finally:
             self._answers = outer
+            if outer is None:
+                self._count = None
 
     def __len__(self) -> int:
         return len(self.store)
+
+    def quad_count(self) -> int:
+        """`len(self)`, counted once while `remembering()` (Oxigraph counts the quads one by one:
+        ~1 s at ~5M, and the report and its statements table ask several times)."""
+        if self._answers is None:
+            return len(self.store)
+        if self._count is None:
+            self._count = len(self.store)
+        return self._count
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
@@ -163,21 +175,24 @@ class KnowledgeGraph:
         ?subject is a literal come last, as in the one query; among literals SPARQL cannot order,
         such as a number and a string, the order is the store's and may differ.)"""
         range_quads = range_quads or RANGE_QUADS
-        pieces = -(-len(self) // range_quads)
         place = _subject_order_place(sparql)
-        if pieces <= 1 or place is None:
+        if place is None:  # before counting the quads: Oxigraph counts them one by one (~1 s at ~5M)
+            return self.select_tuples(sparql)
+        quads = self.quad_count()
+        pieces = -(-quads // range_quads)
+        if pieces <= 1:
             return self.select_tuples(sparql)
         _check_read_only(sparql)
-        bounds = self._subject_bounds(pieces)
+        bounds = self._subject_bounds(pieces, quads)
         texts = [sparql[:place] + f"  FILTER({condition})\n" + sparql[place:]
                  for condition in _subject_range_filters(bounds)]
         variables, first = self.select_tuples(texts[0])
         return variables, itertools.chain(first, *(_later(self, t) for t in texts[1:]))
 
-    def _subject_bounds(self, pieces: int) -> list[str]:
-        """IRIs that cut the subjects of the quads into about `pieces` ranges of like size, read
-        off every n-th quad's subject (one pass over the store, ~64 samples a range)."""
-        step = max(len(self) // (pieces * 64), 1)
+    def _subject_bounds(self, pieces: int, quads: int) -> list[str]:
+        """IRIs that cut the subjects of the `quads` quads into about `pieces` ranges of like
+        size, read off every n-th quad's subject (one pass over the store, ~64 samples a range)."""
+        step = max(quads // (pieces * 64), 1)
         solutions = self.store.query("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
         assert isinstance(solutions, ox.QuerySolutions)
         sample = sorted({s[0].value for s in itertools.islice(solutions, 0, None, step)})

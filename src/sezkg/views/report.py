@@ -58,7 +58,7 @@ def build_report(
 
     started = time.perf_counter()
     kg: KnowledgeGraph = load(files, data)
-    progress(f"[1/{steps}] load: {len(kg):,} quads in {len(kg.graph_names())} named graphs "
+    progress(f"[1/{steps}] load: {kg.quad_count():,} quads in {len(kg.graph_names())} named graphs "
              f"from {len(kg.files)} files ({time.perf_counter() - started:.2f} s)")
 
     with kg.remembering():  # the pages, tables and pictures ask several queries more than once
@@ -114,13 +114,13 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
                               + ["export/sezkg.entities.ndjson"])
         extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names] + sorted(p.name for p in viz.images)
                  + sorted(p.name for p in viz.graphs))
-        summary_line = (f"{len(kg):,} statements in {len(kg.graph_names()):,} named graphs, each from one source; "
+        summary_line = (f"{kg.quad_count():,} statements in {len(kg.graph_names()):,} named graphs, each from one source; "
                         f"{len(overlaps.overlaps):,} overlapping responsibilities found.")
         index = front_page_parts(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
                                  data_date=data_date)
         write_text_atomic(building / "index.html", index)  # ~5M triples: a 200 MB page, written part by part
         summary = {
-            "quads": len(kg),
+            "quads": kg.quad_count(),
             "graphs": kg.graph_names(),
             "files": [str(f.path.relative_to(files.ontology.parent)) if f.path.is_relative_to(files.ontology.parent)
                       else str(f.path) for f in kg.files],
@@ -133,5 +133,5 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
     progress(f"[5/{steps}] export and pages: {len(FORMATS)} RDF formats, index.html "
              f"({time.perf_counter() - started:.2f} s)")
     progress(f"open {out / 'index.html'}")
-    return ReportResult(out, len(kg), len(kg.graph_names()), len(kg.files), report)
+    return ReportResult(out, kg.quad_count(), len(kg.graph_names()), len(kg.files), report)
 
