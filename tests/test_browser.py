@@ -286,6 +286,44 @@ def test_a_network_too_large_to_draw_is_drawn_a_zone_at_a_time(browser, tmp_path
     visit.close()
 
 
+def test_a_large_networks_facts_are_read_from_files_as_nodes_are_opened(browser, kg, tmp_path, monkeypatch):
+    """Over FACTS_INLINE facts the page holds none: opening a node reads the one file that holds
+    its facts, and shows them as the page that holds them all does; a missing file is named."""
+    from sezkg.views import viz
+
+    monkeypatch.setattr(viz, "FACTS_INLINE", 0)
+    monkeypatch.setattr(viz, "FACTS_PER_FILE", 4)
+    out = tmp_path / "viz"
+    viz.write_viz(kg, out)
+    files = sorted((out / "network-facts").glob("*.js"))
+    assert len(files) > 3
+    visit = Visit(browser, (out / "network.html").as_uri())
+    page = visit.page
+    visit.ready()
+    read = "[...document.querySelectorAll('script[src*=\"network-facts/\"]')].map(s => s.getAttribute('src'))"
+    assert page.evaluate(read) == []
+    page.fill("#search", "astana new city")
+    page.press("#search", "Enter")
+    page.wait_for_selector("#details table")
+    details = page.inner_text("#details")
+    assert "Astana New City" in details and "15421" in details and "7600" in details and "Gout (2025), Box 1" in details
+    astana = page.evaluate(read)
+    assert len(astana) == 1 and visit.console == []
+    # Another node whose file is gone: the panel says which file could not be read.
+    other = page.evaluate("""(taken) => {
+        const data = JSON.parse(document.getElementById('sezkg-data').textContent);
+        const n = data.nodes.find(n => n.factsIn !== undefined && `network-facts/${n.factsIn}.js` !== taken);
+        return {label: n.label, file: `network-facts/${n.factsIn}.js`};
+    }""", astana[0])
+    (out / other["file"]).unlink()
+    page.fill("#search", other["label"])
+    page.press("#search", "Enter")
+    page.wait_for_function("document.getElementById('details').textContent.includes('could not be read')")
+    assert other["file"] in page.inner_text("#details") and other["label"] in page.inner_text("#details")
+    assert len(visit.console) == 1 and "ERR_FILE_NOT_FOUND" in visit.console[0]
+    visit.close()
+
+
 def test_map_shows_regions_and_lists_every_zone(browser, report_dir):
     visit = Visit(browser, (report_dir / "map.html").as_uri())
     page = visit.page

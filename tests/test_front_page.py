@@ -130,3 +130,53 @@ def test_the_network_data_in_parts_is_the_json_of_the_whole(parts, items):
         pieces = viz.script_json_parts(data, items)
         assert "".join(pieces) == whole and "</" not in "".join(pieces)
         assert len(pieces) > len(data)  # never one string
+
+
+def test_a_large_networks_facts_are_files_beside_the_page_with_every_fact_once(parts, monkeypatch, tmp_path):
+    """Over FACTS_INLINE facts, the network page's facts move to scripts beside it, FACTS_PER_FILE
+    nodes a file; each node with facts names its file; read back, the files are the facts."""
+    import json
+
+    from sezkg.errors import OutputError
+    from sezkg.kg.files import MARKER
+    from sezkg.views import viz
+
+    kg, queries, overlaps, _ = parts
+    data = viz.network_data(kg, overlaps, queries)
+    total = sum(len(rows) for rows in data["facts"].values())
+    assert total > 100 and len(data["facts"]) > 12
+    assert viz.split_facts(data) == (data, [])  # the bundled KG's are in the page
+    monkeypatch.setattr(viz, "FACTS_INLINE", total - 1)
+    monkeypatch.setattr(viz, "FACTS_PER_FILE", 5)
+    page, files = viz.split_facts(data)
+    assert page["facts"] == {} and page["factsFolder"] == "network-facts"
+    assert len(files) == -(-len(data["facts"]) // 5) and all(len(f) == 5 for f in files[:-1])
+    assert [n for f in files for n in f] == sorted(data["facts"])
+    for node, original in zip(page["nodes"], data["nodes"], strict=True):
+        if node["id"] in data["facts"]:
+            assert files[node["factsIn"]][node["id"]] == data["facts"][node["id"]]
+            assert {k: v for k, v in node.items() if k != "factsIn"} == original
+        else:
+            assert node == original
+    assert data["facts"] and "factsIn" not in data["nodes"][0]  # the data itself is left as it was
+
+    odd = {"x": [{"value": "</script><script>alert(1)</script>", "url": "é\u2028"}]}
+    text = viz.facts_script(7, odd)
+    assert text.startswith("sezkgFacts(7, ") and text.endswith(");\n")
+    assert json.loads(text[len("sezkgFacts(7, "):-len(");\n")]) == odd
+
+    out = tmp_path / "viz"
+    viz.write_facts_files(out, files)
+    written = sorted((out / "network-facts").glob("*.js"), key=lambda p: int(p.stem))
+    assert [p.name for p in written] == [f"{i}.js" for i in range(len(files))]
+    assert written[1].read_text(encoding="utf-8") == viz.facts_script(1, files[1])
+    viz.write_facts_files(out, files[:2])  # an earlier run's folder is replaced whole
+    assert sorted(p.name for p in (out / "network-facts").glob("*.js")) == ["0.js", "1.js"]
+    viz.write_facts_files(out, [])  # and removed when the facts are in the page
+    assert not (out / "network-facts").exists()
+    (out / "network-facts").mkdir()
+    (out / "network-facts" / "mine.txt").write_text("not sezkg's", encoding="utf-8")
+    with pytest.raises(OutputError):
+        viz.write_facts_files(out, files)
+    viz.write_facts_files(out, [])
+    assert (out / "network-facts" / "mine.txt").is_file() and not (out / "network-facts" / MARKER).exists()

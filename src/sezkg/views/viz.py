@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import random
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -311,6 +312,51 @@ def script_json_parts(data: dict, items: int = 2_000) -> list[str]:
     return parts
 
 
+# Over FACTS_INLINE facts the network page's facts are not in the page but in files beside it,
+# FACTS_PER_FILE nodes a file, each read when one of its nodes is opened (~1M triples: 99,357
+# facts, 22 MiB of the page's 39 MiB; ~5M: most of 190 MB).
+FACTS_INLINE = 20_000
+FACTS_PER_FILE = 500
+FACTS_FOLDER = "network-facts"
+
+
+def split_facts(data: dict) -> tuple[dict, list[dict[str, list[dict]]]]:
+    """The network page's data and its facts files: up to FACTS_INLINE facts, the data as it is
+    and no file; over, the data without its facts, each node that has any saying in which file
+    they are (`factsIn`), and the files' facts in order (the nodes by IRI, FACTS_PER_FILE a file)."""
+    facts: dict[str, list[dict]] = data["facts"]
+    if sum(len(rows) for rows in facts.values()) <= FACTS_INLINE:
+        return data, []
+    ids = sorted(facts)
+    files = [{node: facts[node] for node in ids[start:start + FACTS_PER_FILE]}
+             for start in range(0, len(ids), FACTS_PER_FILE)]
+    where = {node: i for i, chunk in enumerate(files) for node in chunk}
+    nodes = [{**n, "factsIn": where[n["id"]]} if n["id"] in where else n for n in data["nodes"]]
+    return {**data, "nodes": nodes, "facts": {}, "factsFolder": FACTS_FOLDER}, files
+
+
+def facts_script(index: int, facts: dict[str, list[dict]]) -> str:
+    """A facts file: a script that hands the network page its facts (a <script src> is read from
+    file:// where a fetch is refused). JSON is a JavaScript expression, and a script file has no
+    </script> to end it early."""
+    return f"sezkgFacts({index}, {json.dumps(facts, ensure_ascii=False, sort_keys=True)});\n"
+
+
+def write_facts_files(out: Path, files: list[dict[str, list[dict]]]) -> None:
+    """The facts files in out/FACTS_FOLDER, put in place whole (a folder of an earlier run is
+    replaced; one sezkg did not build is refused); with none, such an earlier folder is removed."""
+    from ..kg.files import MARKER, building_folder
+
+    target = out / FACTS_FOLDER
+    if not files:
+        if (target / MARKER).is_file():
+            shutil.rmtree(target)
+        return
+    with building_folder(target, "viz") as folder:
+        for i, chunk in enumerate(files):
+            (folder / f"{i}.js").write_text(facts_script(i, chunk), encoding="utf-8")
+
+
 # Nodes the network page draws at once. Above, it draws what the filters keep, one zone to start
 # with (~1M triples: 21,394 nodes took Chromium 48 s to draw, and no label could be read).
 NETWORK_DRAW_LIMIT = 3_000
@@ -450,7 +496,10 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     data = network_data(runner, report, queries, names)
     copy_assets(out, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js", "map.js"))
     net = out / "network.html"
-    write_text_atomic(net, network_page_parts(data, nav=nav, names=names, data_date=data_date))
+    page_data, facts_files = split_facts(data)
+    write_facts_files(out, facts_files)
+    write_text_atomic(net, network_page_parts(page_data, nav=nav, names=names, data_date=data_date))
+    del page_data, facts_files
     mat = out / "matrix.html"
     write_text_atomic(mat, matrix_page_parts(data, report, nav=nav, data_date=data_date))
     copy_assets(out, ("kazakhstan-regions",))

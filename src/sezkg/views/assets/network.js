@@ -211,9 +211,37 @@
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
+  // A large KG's facts are in files beside the page (data.factsFolder), each node saying which
+  // (factsIn): a file is read, as a script, the first time one of its nodes is opened.
+  const factFiles = new Map();  // file index -> Promise, settled once the file has run
+  window.sezkgFacts = (i, facts) => { Object.assign(data.facts, facts); };
+  function readFacts(i) {
+    if (!factFiles.has(i)) {
+      factFiles.set(i, new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = `${data.factsFolder}/${i}.js`;
+        script.onload = () => resolve();
+        script.onerror = () => reject(new Error(script.src));
+        document.head.appendChild(script);
+      }));
+    }
+    return factFiles.get(i);
+  }
   function details(id) {
     const n = byId.get(id);
     const panel = document.getElementById("details");
+    if (n.factsIn !== undefined && !(id in data.facts)) {
+      panel.innerHTML = `<h2>${escapeHtml(shown(n))}</h2><p class="muted">Reading what the sources say…</p>`;
+      const file = `${data.factsFolder}/${n.factsIn}.js`;
+      const unread = () => {
+        panel.innerHTML = `<h2>${escapeHtml(shown(n))}</h2><p>What the sources say about it should be in ` +
+          `<code>${escapeHtml(file)}</code> beside this page, which could not be read.</p>`;
+      };
+      readFacts(n.factsIn).then(
+        () => { if (state.selected === id) (id in data.facts ? details(id) : unread()); },
+        () => { if (state.selected === id) unread(); });
+      return;
+    }
     const facts = (data.facts[id] || []);
     const rows = facts.map((f) => `<tr><th scope="row">${escapeHtml(f.property)}</th><td>${escapeHtml(f.value)}</td>` +
       `<td>${f.url ? `<a href="${escapeHtml(f.url)}">${escapeHtml(f.source)}</a>` : escapeHtml(f.source)}</td></tr>`).join("");
