@@ -462,6 +462,48 @@ def test_query_page_runs_your_own_query_and_refuses_updates(browser, served_site
     visit.close()
 
 
+def test_query_page_links_only_web_addresses(browser, served_site):
+    """An IRI of any other scheme in an answer is shown as text: a javascript: one, linked, would
+    run on the server's origin when clicked."""
+    visit = Visit(browser, served_site + "/")
+    page = visit.page
+    visit.ready()
+    editor = "document.querySelector('.CodeMirror').CodeMirror"
+    page.evaluate(f"{editor}.setValue('SELECT ?a ?b ?c ?d WHERE {{ BIND(IRI(\"javascript:alert(1)\") AS ?a) "
+                  "BIND(IRI(\"JavaScript:alert(2)\") AS ?b) BIND(<https://example.org/x> AS ?c) "
+                  "BIND(<https://w3id.org/sezkg/id/zone/saryarka> AS ?d) }')")
+    page.click("#run")
+    page.wait_for_function("document.body.dataset.answered")
+    answer = page.inner_text("#answer")
+    assert "javascript:alert(1)" in answer and "JavaScript:alert(2)" in answer
+    hrefs = page.eval_on_selector_all("#answer a", "as => as.map(a => a.getAttribute('href'))")
+    assert sorted(hrefs) == ["/id/zone/saryarka/", "https://example.org/x"]
+    assert visit.console == [] and visit.remote == []
+    visit.close()
+
+
+def test_network_details_link_only_web_addresses(browser, tmp_path):
+    data = synthetic_network_data(organisations=6, functions=2, zones=2)
+    first = data["nodes"][0]["id"]
+    data["facts"] = {first: [
+        {"property": "said", "value": "one", "source": "Evil source", "sourceIri": "urn:x", "url": "javascript:alert(1)"},
+        {"property": "said", "value": "two", "source": "Odd source", "sourceIri": "urn:y", "url": " JAVASCRIPT:alert(2)"},
+        {"property": "said", "value": "three", "source": "Web source", "sourceIri": "urn:z", "url": "https://example.org/s"},
+    ]}
+    copy_assets(tmp_path, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js",))
+    (tmp_path / "net.html").write_text(network_html(data), encoding="utf-8")
+    visit = Visit(browser, (tmp_path / "net.html").as_uri())
+    page = visit.page
+    visit.ready()
+    page.evaluate("(id) => window.sezkgNetwork.cy.getElementById(id).emit('tap')", first)
+    details = page.inner_text("#details")
+    assert "Evil source" in details and "Odd source" in details and "Web source" in details
+    hrefs = page.eval_on_selector_all("#details a", "as => as.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://example.org/s"]
+    assert visit.console == []
+    visit.close()
+
+
 @pytest.mark.parametrize("path", ["/id/zone/saryarka/", "/ontology/index.html", "/index.html"])
 def test_site_pages_carry_licence_citation_and_language_switch(browser, served_site, path):
     visit = Visit(browser, served_site + path, 390)

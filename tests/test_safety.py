@@ -197,3 +197,49 @@ def test_nothing_in_a_query_or_a_data_file_makes_sezkg_connect_anywhere(tmp_path
             sezkg.load(data=[remote])
         time.sleep(0.5)
         assert seen == []
+
+
+EVIL_DATA = """\
+@prefix sez: <https://w3id.org/sezkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/sezkg/source/evil> {
+  <https://w3id.org/sezkg/source/evil> a sez:Source ; rdfs:label "Evil"@en ; dcterms:title "Evil"@en ;
+      dcterms:creator "Nobody" ; dcterms:issued "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> ;
+      schema:url <javascript:alert(document.domain)> .
+  <https://w3id.org/sezkg/id/zone/akmola> rdfs:seeAlso <JavaScript:alert(2)> , <data:text/html,x> ,
+      <https://example.org/fine> .
+}
+"""
+
+
+def test_an_iri_of_another_scheme_than_http_is_never_a_link(tmp_path):
+    """A data file may hold IRIs of any scheme; the site's pages and the report's network page
+    link only http(s) ones and show the rest as text (a javascript: link would run on the site's
+    host when clicked)."""
+    import json
+    import re
+
+    from sezkg.kg.load import load
+    from sezkg.kg.resources import default_files
+    from sezkg.views.site import build_site
+    from sezkg.views.viz import network_data
+
+    (tmp_path / "evil.trig").write_text(EVIL_DATA, encoding="utf-8")
+    kg = load(data=[default_files().data, tmp_path / "evil.trig"])
+    build_site(kg, tmp_path / "site")
+    akmola = (tmp_path / "site" / "id" / "zone" / "akmola" / "index.html").read_text(encoding="utf-8")
+    assert "JavaScript:alert(2)" in akmola and "data:text/html,x" in akmola
+    assert 'href="https://example.org/fine"' in akmola
+    evil = (tmp_path / "site" / "source" / "evil" / "index.html").read_text(encoding="utf-8")
+    assert "javascript:alert(document.domain)" in evil
+    hrefs = [h for page in (tmp_path / "site").rglob("*.html")
+             for h in re.findall(r'<a [^>]*href="([^"]*)"', page.read_text(encoding="utf-8"))]
+    assert len(hrefs) > 1000
+    schemes = {h.split(":", 1)[0].lower() for h in hrefs if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", h)}
+    assert schemes == {"http", "https"}
+    # The network page's data keeps the url as the data has it; its script links only http(s)
+    # (tests/test_browser.py opens it).
+    facts = network_data(kg)["facts"]["https://w3id.org/sezkg/id/zone/akmola"]
+    assert "javascript:alert(document.domain)" in json.dumps(facts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 
 from .. import __version__
@@ -119,6 +120,16 @@ def names_in_other_languages(runner, queries, english: dict[str, str] | None = N
                  if t[at_thing] is not None and t[at_label] is not None}
         other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
     return Names(other)
+
+
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+
+
+def web_address(iri: str) -> bool:
+    """Whether an IRI from the data may be a link's target: only http and https. An IRI may have
+    any scheme, and a `javascript:` one, clicked, would run in the page (in the site, on its
+    host); anything else is shown as text."""
+    return _WEB.match(iri) is not None
 
 
 def name(iri: str, label: str) -> str:

@@ -211,6 +211,9 @@
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
+  // Only http(s) addresses become links: a source's url may be any IRI, and a javascript: one
+  // would run in the page when clicked.
+  function web(url) { return /^https?:\/\//i.test(url || ""); }
   // A large KG's facts are in files beside the page (data.factsFolder), each node saying which
   // (factsIn): a file is read, as a script, the first time one of its nodes is opened.
   const factFiles = new Map();  // file index -> Promise, settled once the file has run
@@ -244,7 +247,7 @@
     }
     const facts = (data.facts[id] || []);
     const rows = facts.map((f) => `<tr><th scope="row">${escapeHtml(f.property)}</th><td>${escapeHtml(f.value)}</td>` +
-      `<td>${f.url ? `<a href="${escapeHtml(f.url)}">${escapeHtml(f.source)}</a>` : escapeHtml(f.source)}</td></tr>`).join("");
+      `<td>${web(f.url) ? `<a href="${escapeHtml(f.url)}">${escapeHtml(f.source)}</a>` : escapeHtml(f.source)}</td></tr>`).join("");
     const overlaps = data.overlaps.filter((o) => o.source === id || o.target === id)
       .map((o) => o.summary).filter((s, i, all) => all.indexOf(s) === i);
     panel.innerHTML = `<h2>${escapeHtml(shown(n))}</h2><p class="muted">${escapeHtml(words[n.kind] || n.kind)}</p>` +

@@ -41,8 +41,10 @@
     }
     return out;
   }
+  // Where a name in the results links to: a thing's page on this server, another web address,
+  // or nowhere (null) for any other scheme: a javascript: IRI in the data would run when clicked.
   function page(iri) {
-    if (!iri.startsWith(data.base) || iri.includes("#")) return iri;
+    if (!iri.startsWith(data.base) || iri.includes("#")) return /^https?:\/\//i.test(iri) ? iri : null;
     return "/" + iri.slice(data.base.length).replace(/^\/+|\/+$/g, "") + "/";
   }
 
@@ -139,7 +141,9 @@
     if (!t) return "";
     if (t.type === "uri") {
       const name = nameOf(t.value);
-      const link = `<a href="${escapeHtml(page(t.value))}">${escapeHtml(name || short(t.value))}</a>`;
+      const target = page(t.value);
+      const text = escapeHtml(name || short(t.value));
+      const link = target === null ? text : `<a href="${escapeHtml(target)}">${text}</a>`;
       return name ? `${link} <span class="muted">${escapeHtml(short(t.value))}</span>` : link;
     }
     const number = t.datatype && /#(decimal|integer|double|float|long|int|nonNegativeInteger)$/.test(t.datatype);
