@@ -164,6 +164,7 @@ def test_a_large_networks_facts_are_files_beside_the_page_with_every_fact_once(p
     text = viz.facts_script(7, odd)
     assert text.startswith("sezkgFacts(7, ") and text.endswith(");\n")
     assert json.loads(text[len("sezkgFacts(7, "):-len(");\n")]) == odd
+    assert "\u2028" not in text and "\\u2028" in text and "é" in text
 
     out = tmp_path / "viz"
     viz.write_facts_files(out, files)

@@ -337,9 +337,11 @@ def split_facts(data: dict) -> tuple[dict, list[dict[str, list[dict]]]]:
 
 def facts_script(index: int, facts: dict[str, list[dict]]) -> str:
     """A facts file: a script that hands the network page its facts (a <script src> is read from
-    file:// where a fetch is refused). JSON is a JavaScript expression, and a script file has no
+    file:// where a fetch is refused). JSON is a JavaScript expression (U+2028 and U+2029 written
+    as escapes, which JavaScript before 2019 read as line ends), and a script file has no
     </script> to end it early."""
-    return f"sezkgFacts({index}, {json.dumps(facts, ensure_ascii=False, sort_keys=True)});\n"
+    text = json.dumps(facts, ensure_ascii=False, sort_keys=True).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"sezkgFacts({index}, {text});\n"
 
 
 def write_facts_files(out: Path, files: list[dict[str, list[dict]]]) -> None:
