@@ -132,6 +132,14 @@ def web_address(iri: str) -> bool:
     return _WEB.match(iri) is not None
 
 
+def link_to(iri: str, inner: str, title: str = "") -> str:
+    """`inner` (HTML) as a link to an IRI from the data where `web_address` allows it, else as is."""
+    if not web_address(iri):
+        return inner
+    titled = f' title="{html.escape(title, quote=True)}"' if title else ""
+    return f'<a href="{html.escape(iri, quote=True)}"{titled}>{inner}</a>'
+
+
 def name(iri: str, label: str) -> str:
     """A thing's name, switchable to another language on the page."""
     return f'<span data-iri="{html.escape(iri, quote=True)}">{html.escape(label)}</span>'

@@ -29,7 +29,7 @@ from .charts import (
     shared_words,
     when_for_people,
 )
-from .chrome import Names, name, page_parts, web_address
+from .chrome import Names, link_to, name, page_parts
 from .viz import KIND_LABELS
 
 T = TypeVar("T")
@@ -131,7 +131,7 @@ class FrontPage:
         return name(iri, self.label(iri))
 
     def source(self, iri: str) -> str:
-        return f'<a href="{_e(iri)}">{_e(self.label(iri))}</a>' if web_address(iri) else _e(self.label(iri))
+        return link_to(iri, _e(self.label(iri)))
 
     def figures(self) -> list[Figure]:
         if self._figures is None:
@@ -249,10 +249,8 @@ class FrontPage:
                 else:
                     shown = _e(value)
                 source = _v(row, "source")
-                mark = f"[{_e(self.label(source))}]"
-                facts[_v(row, "subject")][wanted[prop]].append(
-                    f'{shown} <sup><a href="{_e(source)}" title="{_e(self.label(source))}">{mark}</a></sup>'
-                    if web_address(source) else f"{shown} <sup>{mark}</sup>")
+                mark = link_to(source, f"[{_e(self.label(source))}]", self.label(source))
+                facts[_v(row, "subject")][wanted[prop]].append(f"{shown} <sup>{mark}</sup>")
         rows = []
         seen = set()
         for zone in self.rows("zones"):

@@ -20,7 +20,7 @@ from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..publish.export import serialize, serialize_to
 from ..publish.jsonld import Compactor, load_context, to_jsonld
 from ..questions.catalogue import catalogue, run_select
-from .chrome import names_in_other_languages, newest_source_date, page, web_address
+from .chrome import link_to, names_in_other_languages, newest_source_date, page
 from .query_page import QUERY_SCRIPTS, query_page_html
 from .viz import copy_assets
 
@@ -123,8 +123,7 @@ class SiteBuilder:
     def link(self, from_path: str, iri: str) -> str:
         href = self.href(from_path, iri)
         text = f'<span data-iri="{_e(iri)}">{_e(self.label(iri))}</span>' if iri in self.labels else _e(self.label(iri))
-        target = href or (iri if web_address(iri) else None)
-        return f'<a href="{_e(target)}">{text}</a>' if target else text
+        return f'<a href="{_e(href)}">{text}</a>' if href else link_to(iri, text)
 
     def value_html(self, from_path: str, term) -> str:
         if isinstance(term, ox.NamedNode):
