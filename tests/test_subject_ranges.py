@@ -15,17 +15,20 @@ from sezkg.questions.catalogue import catalogue
 SOURCE = "https://w3id.org/sezkg/source/"
 
 
-def _ranged(kg, sparql, range_quads):
-    """The rows by subject ranges, and how many queries ran."""
-    texts = []
-    real = KnowledgeGraph.select_tuples
+def _ranged(kg, sparql, range_quads, texts=None):
+    """The rows by subject ranges, and how many queries ran (their texts added to `texts`)."""
+    texts = [] if texts is None else texts
+    whole, ranged = KnowledgeGraph.select_tuples, KnowledgeGraph._tuples
 
-    def counting(self, text):
-        texts.append(text)
-        return real(self, text)
+    def counting(real):
+        def run(self, text):
+            texts.append(text)
+            return real(self, text)
+        return run
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(KnowledgeGraph, "select_tuples", counting)
+        patch.setattr(KnowledgeGraph, "select_tuples", counting(whole))
+        patch.setattr(KnowledgeGraph, "_tuples", counting(ranged))
         variables, rows = kg.select_tuples_by_subject(sparql, range_quads)
         rows = list(rows)
     return variables, rows, len(texts)
@@ -42,15 +45,17 @@ def test_ranges_give_the_rows_of_the_one_query_in_its_order(kg, name, range_quad
     folder = default_files().queries
     query = catalogue(folder / "tables")["statements"] if name == "tables/statements" else catalogue(folder)[name]
     sparql = query.bind(None)
-    variables, rows, runs = _ranged(kg, sparql, range_quads)
+    texts = []
+    variables, rows, runs = _ranged(kg, sparql, range_quads, texts)
     assert (variables, rows) == _whole(kg, sparql)
     assert len(rows) > 4000
     pieces = -(-len(kg) // range_quads)
     if pieces == 1:
         assert runs == 1
     else:
-        # one query a range: the bounds come from a sample, so a few ranges may fall together
+        # one query a range, each a VALUES list of like length (the KG has no blank nodes)
         assert pieces - 2 <= runs <= pieces and runs > 1
+        assert all("VALUES ?subject {" in t and "STR(?subject)" not in t for t in texts)
 
 
 def _odd_store():
@@ -77,9 +82,12 @@ def _odd_store():
 def test_ranges_place_every_kind_of_subject(range_quads):
     kg = _odd_store()
     statements = catalogue(default_files().queries / "tables")["statements"].bind(None)
-    variables, rows, runs = _ranged(kg, statements, range_quads)
+    texts = []
+    variables, rows, runs = _ranged(kg, statements, range_quads, texts)
     assert (variables, rows) == _whole(kg, statements)
     assert len(rows) == 19 * 5 + 60 and runs > 1
+    # the blank nodes in a range of their own, first; then lists of the IRIs
+    assert "FILTER(isBlank(?subject))" in texts[0] and all("VALUES ?subject {" in t for t in texts[1:])
     # ?subject unbound, a blank node, an IRI or a literal: each row in exactly one range (numbers
     # only: SPARQL leaves the order of a number and a string open, and so a store's sort may
     # place them by the order it met them in)
@@ -87,9 +95,11 @@ def test_ranges_place_every_kind_of_subject(range_quads):
       { GRAPH ?g { ?x ?p ?subject FILTER(isNumeric(?subject)) } } UNION { GRAPH ?g { ?subject ?p ?x } }
       UNION { BIND(1 AS ?x) }
     } ORDER BY ?subject ?x"""
-    variables, rows, runs = _ranged(kg, sparql, range_quads)
+    texts = []
+    variables, rows, runs = _ranged(kg, sparql, range_quads, texts)
     assert (variables, rows) == _whole(kg, sparql)
     assert rows[0][0] is None and runs > 1
+    assert all("STR(?subject)" in t and "VALUES ?subject {" not in t for t in texts)  # FILTER ranges
     assert {type(r[0]) for r in rows} == {type(None), ox.BlankNode, ox.NamedNode, ox.Literal}
 
 
@@ -170,3 +180,66 @@ def test_the_quads_are_counted_once_while_remembering(kg, monkeypatch):
     with counted.remembering():  # the store may have changed between blocks: counted again
         counted.quad_count()
     assert len(counts) == 4
+
+
+@pytest.mark.parametrize(("sparql", "binds"), [
+    ("SELECT ?subject WHERE { ?subject ?p ?o } ORDER BY ?subject", True),
+    ("SELECT ?subject WHERE { GRAPH ?g { ?subject a ?o } FILTER(?o != 1) BIND(1 AS ?x) } ORDER BY ?subject", True),
+    ("SELECT ?subject WHERE { ?x ?p ?o OPTIONAL { ?subject ?q ?x } ?subject ?r ?o } ORDER BY ?subject", True),
+    ("SELECT ?subject WHERE { { ?subject ?p ?o } UNION { ?subject ?q ?o } } ORDER BY ?subject", True),
+    ("SELECT DISTINCT ?subject WHERE { ?subject ?p ?o MINUS { ?subject ?p 1 } } ORDER BY ?subject", True),
+    ("SELECT ?subject WHERE { VALUES ?subject { UNDEF } ?subject ?p ?o } ORDER BY ?subject", True),
+    # ?subject may be unbound, or bound to something that is not the subject of a stored triple
+    ("SELECT ?subject WHERE { ?x ?p ?o OPTIONAL { ?subject ?q ?x } } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { { ?subject ?p ?o } UNION { ?o ?p ?subject } } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { ?o ?p ?subject } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { ?subject <https://example.org/p>* ?o } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { ?subject ^<https://example.org/p> ?o } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { GRAPH ?subject { ?s ?p ?o } } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { ?x ?p ?o BIND(?x AS ?subject) } ORDER BY ?subject", False),
+    ("SELECT (?s AS ?subject) WHERE { ?s ?p ?o } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { { SELECT ?subject WHERE { ?subject ?p ?o } } } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { VALUES ?subject { <https://example.org/a> } } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { ?x ?p ?o MINUS { ?subject ?p ?o } } ORDER BY ?subject", False),
+    ("SELECT ?subject WHERE { ?subject ex:p ?o } ORDER BY ?subject", False),  # unknown prefix: not read
+])
+def test_which_queries_bind_subject_as_a_subject(sparql, binds):
+    assert kg_load._binds_a_subject(sparql) is binds
+
+
+def test_the_catalogue_queries_sorted_by_subject_take_values_lists():
+    folder = default_files().queries
+    sorted_by_subject = [q for q in [*catalogue(folder).values(), *catalogue(folder / "tables").values()]
+                         if _subject_order_place(q.bind(None)) is not None]
+    assert len(sorted_by_subject) >= 3
+    assert all(kg_load._binds_a_subject(q.bind(None)) for q in sorted_by_subject)
+
+
+OPTIONAL_SUBJECT = """SELECT ?subject ?x WHERE {
+  GRAPH ?g { ?x ?p ?o } OPTIONAL { GRAPH ?g { ?subject ?p ?x } }
+} ORDER BY ?subject ?x ?o"""
+
+
+def test_a_subject_bound_only_in_an_optional_takes_filter_ranges(monkeypatch):
+    kg = _odd_store()
+    texts = []
+    variables, rows, runs = _ranged(kg, OPTIONAL_SUBJECT, 20, texts)
+    assert (variables, rows) == _whole(kg, OPTIONAL_SUBJECT)
+    assert runs > 1 and all("VALUES" not in t for t in texts)
+    assert any(r[0] is None for r in rows)
+    # a VALUES list joined to this query would bind ?subject in the rows where it is unbound
+    monkeypatch.setattr(kg_load, "_binds_a_subject", lambda sparql: True)
+    assert _ranged(kg, OPTIONAL_SUBJECT, 20)[1] != rows
+
+
+def test_values_lists_cover_subjects_of_the_default_graph_too():
+    kg = _odd_store()
+    p = ox.NamedNode("https://example.org/q")
+    for i in range(30):
+        kg.store.add(ox.Quad(ox.NamedNode(f"https://example.org/default/{i}"), p, ox.Literal(i), ox.DefaultGraph()))
+    sparql = "SELECT ?subject ?o WHERE { ?subject ?p ?o } ORDER BY ?subject ?o"
+    texts = []
+    variables, rows, runs = _ranged(kg, sparql, 20, texts)
+    assert (variables, rows) == _whole(kg, sparql)
+    assert runs > 2 and "VALUES" in texts[-1]
+    assert any(r[0].value.startswith("https://example.org/default/") for r in rows)

@@ -171,9 +171,14 @@ class KnowledgeGraph:
         RANGE_QUADS) it runs once per range of subjects, each range sorted on its own and the
         ranges in order, so the rows and their order are the one query's, but Oxigraph's sort
         holds a range rather than the answer (the statements table, every statement sorted,
-        held ~1.7 GiB at ~5M quads). Any other query runs as `select_tuples` runs it. (Rows whose
-        ?subject is a literal come last, as in the one query; among literals SPARQL cannot order,
-        such as a number and a string, the order is the store's and may differ.)"""
+        held ~1.7 GiB at ~5M quads). Any other query runs as `select_tuples` runs it.
+
+        Where every row binds ?subject as the subject of a stored triple (`_binds_a_subject`), a
+        range is a VALUES list of its subject IRIs, which Oxigraph answers from its indexes, so
+        the ranges together cost about what the one query does; otherwise a range is a FILTER
+        on ?subject, and each such range reads the whole store. (With FILTER ranges, rows whose
+        ?subject is a literal come last, as in the one query; among literals SPARQL cannot
+        order, such as a number and a string, the order is the store's and may differ.)"""
         range_quads = range_quads or RANGE_QUADS
         place = _subject_order_place(sparql)
         if place is None:  # before counting the quads: Oxigraph counts them one by one (~1 s at ~5M)
@@ -183,11 +188,40 @@ class KnowledgeGraph:
         if pieces <= 1:
             return self.select_tuples(sparql)
         _check_read_only(sparql)
-        bounds = self._subject_bounds(pieces, quads)
-        texts = [sparql[:place] + f"  FILTER({condition})\n" + sparql[place:]
-                 for condition in _subject_range_filters(bounds)]
-        variables, first = self.select_tuples(texts[0])
+        conditions = self._subject_lists(pieces) if _binds_a_subject(sparql) else None
+        if conditions is None:
+            conditions = [f"  FILTER({c})\n" for c in _subject_range_filters(self._subject_bounds(pieces, quads))]
+        texts = [sparql[:place] + condition + sparql[place:] for condition in conditions]
+        variables, first = self._tuples(texts[0])
         return variables, itertools.chain(first, *(_later(self, t) for t in texts[1:]))
+
+    def _tuples(self, sparql: str) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+        """`select_tuples` for a text made here from a query already checked and not remembered
+        (a range's VALUES list runs to megabytes: neither read by the guard nor cached)."""
+        result = self.store.query(sparql, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
+        return [v.value for v in result.variables], (tuple(solution) for solution in result)
+
+    def _subject_lists(self, pieces: int) -> list[str] | None:
+        """About `pieces` ranges of the subjects of the stored quads, in SPARQL order: a FILTER
+        for the blank nodes, if any, then VALUES lists of IRIs sorted by their text (the order
+        Oxigraph sorts IRIs in), a like number of subjects each. None if a subject is neither."""
+        iris: list[str] = []
+        blank = False
+        solutions = self.store.query("SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        assert isinstance(solutions, ox.QuerySolutions)
+        for (subject,) in solutions:
+            if isinstance(subject, ox.NamedNode):
+                iris.append(subject.value)
+            elif isinstance(subject, ox.BlankNode):
+                blank = True
+            else:
+                return None
+        iris.sort()
+        size = max(-(-len(iris) // pieces), 1)
+        lists = ["  VALUES ?subject {" + "".join(f" <{iri}>" for iri in iris[i:i + size]) + " }\n"
+                 for i in range(0, len(iris), size)]
+        return ["  FILTER(isBlank(?subject))\n"] * blank + lists or ["  FILTER(false)\n"]
 
     def _subject_bounds(self, pieces: int, quads: int) -> list[str]:
         """IRIs that cut the subjects of the `quads` quads into about `pieces` ranges of like
@@ -219,6 +253,45 @@ def _subject_order_place(sparql: str) -> int | None:
     return place
 
 
+def _binds_a_subject(sparql: str) -> bool:
+    """Whether, in the algebra of the query (read by rdflib's parser), every solution of its
+    WHERE group binds ?subject as the subject of a triple pattern (a plain predicate, not a
+    path), so that its value is the subject of a stored triple and a VALUES list of ?subject
+    joined to the group keeps exactly the rows with those subjects. False wherever that is not
+    certain: ?subject bound only in an OPTIONAL, a MINUS, one branch of a UNION, a sub-select,
+    a VALUES, a BIND or a projected expression, or a query rdflib does not read."""
+    try:
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        node = translateQuery(parseQuery(sparql)).algebra
+    except Exception:  # any query rdflib cannot read (its parser raises several types) is not certain
+        return False
+    from rdflib import URIRef, Variable
+
+    subject = Variable("subject")
+
+    def certain(node: Any) -> bool:
+        name = getattr(node, "name", None)
+        if name == "BGP":
+            return any(s == subject and isinstance(p, (URIRef, Variable)) for s, p, _ in node.triples)
+        if name in ("Graph", "Filter"):
+            return certain(node.p)
+        if name == "Extend":
+            return node.var != subject and certain(node.p)
+        if name in ("LeftJoin", "Minus"):
+            return certain(node.p1)
+        if name == "Join":
+            return certain(node.p1) or certain(node.p2)
+        if name == "Union":
+            return certain(node.p1) and certain(node.p2)
+        return False
+
+    while getattr(node, "name", None) in ("SelectQuery", "Project", "Distinct", "Reduced", "OrderBy"):
+        node = node.p
+    return certain(node)
+
+
 def _subject_range_filters(bounds: list[str]) -> list[str]:
     """SPARQL conditions on ?subject that split the rows into ranges, in the SPARQL order of
     ?subject: unbound and blank nodes with the first range, IRIs by their text (the order
@@ -242,8 +315,8 @@ def _subject_range_filters(bounds: list[str]) -> list[str]:
 
 
 def _later(kg: KnowledgeGraph, sparql: str) -> Iterator[tuple[Term | None, ...]]:
-    """The rows of a query run only when the rows before it have been read."""
-    yield from kg.select_tuples(sparql)[1]
+    """The rows of a range run only when the rows before it have been read."""
+    yield from kg._tuples(sparql)[1]
 
 
 def graph_iri(q: ox.Quad) -> str:
