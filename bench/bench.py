@@ -508,25 +508,33 @@ def print_targets(sizes: list[Size]) -> None:
     print()
 
 
-def print_rows_table(folder: Path, repeats: int = 5) -> None:
+def print_rows_table(folder: Path, repeats: int = 5, seconds: float = 0.5, most: int = 40) -> None:
     """Every catalogue query through sezkg (run_select on a KnowledgeGraph) against the same text
-    on raw pyoxigraph, solutions iterated; best CPU time of `repeats` interleaved runs each."""
+    on raw pyoxigraph, solutions iterated; best CPU time of interleaved runs each: at least
+    `repeats`, and more (up to `most`) until each way has run `seconds` in all, since the best of
+    five runs of a 15 ms query still swung by 0.2-0.3x between one bench run and the next. The
+    "raw, kept" column keeps raw pyoxigraph's solutions in a list, as sezkg's rows keep them:
+    the cost of holding an answer, which the iterate-and-drop yardstick does not pay."""
     from sezkg.kg.load import load
     from sezkg.kg.sparql_guard import check_read_only
     from sezkg.questions.catalogue import catalogue, run_select
 
     kg = load(data=[folder])
     print(f"## Row conversion at {len(kg):,} triples: run_select against raw pyoxigraph "
-          f"(best CPU time of {repeats})\n")
-    print("| query | rows | raw pyoxigraph | sezkg | ratio | rows read too | ratio | SPARQL guard, first run |")
-    print("|---|---|---|---|---|---|---|---|")
-    worst = 0.0
+          f"(best CPU time of {repeats} to {most} runs, until each way ran {seconds} s)\n")
+    print("| query | rows | raw pyoxigraph | raw, kept | sezkg | ratio | against kept | rows read too | ratio "
+          "| SPARQL guard, first run |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    worst = worst_kept = 0.0
     for name, query in catalogue().items():
         text = query.bind()
 
         def raw(text: str = text) -> None:
             for _ in kg.store.query(text, use_default_graph_as_union=True):
                 pass
+
+        def kept(text: str = text) -> list[Any]:
+            return list(kg.store.query(text, use_default_graph_as_union=True))
 
         def ours(query: Any = query) -> Any:
             return run_select(kg, query)
@@ -538,24 +546,31 @@ def print_rows_table(folder: Path, repeats: int = 5) -> None:
         start = time.process_time()
         raw()
         if time.process_time() - start > 10:  # a query this slow measures the engine, not the rows
-            print(f"| {name} | - | {time.process_time() - start:,.0f} s once | not repeated | - | - | - | - |")
+            print(f"| {name} | - | {time.process_time() - start:,.0f} s once | not repeated | - | - | - | - | - | - |")
             continue
-        best = {"raw": math.inf, "ours": math.inf, "read": math.inf}
+        best = {"raw": math.inf, "kept": math.inf, "ours": math.inf, "read": math.inf}
         rows = len(ours())
-        for _ in range(repeats):
-            for key, fn in (("raw", raw), ("ours", ours), ("read", read)):
+        spent = dict.fromkeys(best, 0.0)
+        runs = 0
+        while runs < repeats or (runs < most and min(spent.values()) < seconds):
+            runs += 1
+            for key, fn in (("raw", raw), ("kept", kept), ("ours", ours), ("read", read)):
                 start = time.process_time()
                 fn()
-                best[key] = min(best[key], time.process_time() - start)
+                took = time.process_time() - start
+                best[key] = min(best[key], took)
+                spent[key] += took
         start = time.perf_counter()
         check_read_only(text)
         guard = time.perf_counter() - start
         floor = max(best["raw"], 1e-4)  # below 0.1 ms the clock, not the query, is measured
         worst = max(worst, best["ours"] / floor)
-        print(f"| {name} | {rows:,} | {best['raw'] * 1000:,.1f} ms | {best['ours'] * 1000:,.1f} ms | "
-              f"{best['ours'] / floor:.2f}x | {best['read'] * 1000:,.1f} ms | {best['read'] / floor:.2f}x | "
-              f"{guard * 1000:.1f} ms |")
-    print(f"\nworst ratio: {worst:.2f}x (target 1.3x)\n")
+        worst_kept = max(worst_kept, best["ours"] / max(best["kept"], 1e-4))
+        print(f"| {name} | {rows:,} | {best['raw'] * 1000:,.1f} ms | {best['kept'] * 1000:,.1f} ms | "
+              f"{best['ours'] * 1000:,.1f} ms | {best['ours'] / floor:.2f}x | "
+              f"{best['ours'] / max(best['kept'], 1e-4):.2f}x | {best['read'] * 1000:,.1f} ms | "
+              f"{best['read'] / floor:.2f}x | {guard * 1000:.1f} ms |")
+    print(f"\nworst ratio: {worst:.2f}x (target 1.3x); against raw solutions kept in a list: {worst_kept:.2f}x\n")
 
 
 RAW_REPORT = """
