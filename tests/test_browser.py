@@ -6,6 +6,7 @@ violation, a licence and a "cite this" line. Screenshots land in test-artifacts/
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from conftest import TESTS
 
 from sezkg.views.report import build_report
-from sezkg.views.viz import NETWORK_SCRIPTS, copy_assets, network_html, synthetic_network_data
+from sezkg.views.viz import NETWORK_SCRIPTS, copy_assets, expand_links, network_html, synthetic_network_data
 
 ARTIFACTS = TESTS.parent / "test-artifacts"
 AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
@@ -173,8 +174,16 @@ def test_network_is_readable_searchable_and_filters_by_hierarchy(browser, report
         return {labels: boxes.length, overlapping, cut};
     }""")
     assert clash["overlapping"] == 0 and clash["cut"] == 0 and clash["labels"] >= 15, clash
-    # Filters follow the function hierarchy: investment promotion in Pavlodar keeps its overlaps.
+    # A zone keeps the links that reach it: read back from the page's numbered links, as drawn.
+    text = (report_dir / "network.html").read_text(encoding="utf-8")
+    carried = json.loads(re.search(r'id="sezkg-data">(.*?)</script>', text, re.S).group(1))
     page.select_option("#zone-filter", f"{ZONE}pavlodar")
+    drawn = page.evaluate("window.sezkgNetwork.cy.edges('.link:visible').map(e => "
+                          "[e.data('source'), e.data('target'), e.data('kind')]).sort()")
+    expected = sorted([link["source"], link["target"], link["kind"]] for link in expand_links(carried)
+                      if f"{ZONE}pavlodar" in link["zones"])
+    assert len(expected) >= 3 and drawn == expected
+    # Filters follow the function hierarchy: investment promotion in Pavlodar keeps its overlaps.
     page.select_option("#function-filter", "https://w3id.org/sezkg/scheme/governance-function/investment-promotion")
     assert int(net.get_attribute("data-visible-overlaps")) >= 1
     assert int(net.get_attribute("data-visible-nodes")) < total

@@ -132,6 +132,27 @@ def test_the_network_data_in_parts_is_the_json_of_the_whole(parts, items):
         assert len(pieces) > len(data)  # never one string
 
 
+def test_the_network_page_carries_each_link_iri_once(parts):
+    """The page's links are [kind, source, target, functions, zones] with numbers into linkIris,
+    each IRI once; read back, they are the links network_data made, in order."""
+    import json
+
+    from sezkg.views import viz
+
+    kg, queries, overlaps, _ = parts
+    data = viz.network_data(kg, overlaps, queries)
+    assert len(data["links"]) > 20 and {link["kind"] for link in data["links"]} >= {"holds", "reaches"}
+    page = "".join(viz.network_page_parts(data))
+    text = re.search(r'<script type="application/json" id="sezkg-data">(.*?)</script>', page, re.S).group(1)
+    carried = json.loads(text)
+    iris = carried["linkIris"]
+    assert len(iris) == len(set(iris)) and iris == sorted(iris)
+    assert all(isinstance(link, list) and len(link) == 5 for link in carried["links"])
+    assert viz.expand_links(carried) == data["links"]
+    assert '"source"' not in json.dumps(carried["links"])
+    assert data["links"][0]["source"] in iris  # the data itself is left as it was
+
+
 def test_a_large_networks_facts_are_files_beside_the_page_with_every_fact_once(parts, monkeypatch, tmp_path):
     """Over FACTS_INLINE facts, the network page's facts move to scripts beside it, FACTS_PER_FILE
     nodes a file; each node with facts names its file; read back, the files are the facts."""

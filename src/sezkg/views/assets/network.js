@@ -6,6 +6,10 @@
   "use strict";
   const t0 = performance.now();
   const data = JSON.parse(document.getElementById("sezkg-data").textContent);
+  // Links come as [kind, source, target, functions, zones], IRIs as numbers into linkIris.
+  const iri = data.linkIris || [];
+  data.links = data.links.map(([kind, s, t, fs, zs]) => ({ kind, source: iri[s], target: iri[t],
+                                                           functions: fs.map((i) => iri[i]), zones: zs.map((i) => iri[i]) }));
   const words = data.words || {};
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const broader = data.broader || {};
