@@ -134,7 +134,8 @@ def test_the_network_data_in_parts_is_the_json_of_the_whole(parts, items):
 
 def test_the_network_page_carries_each_link_iri_once(parts):
     """The page's links are [kind, source, target, functions, zones] with numbers into linkIris,
-    each IRI once; read back, they are the links network_data made, in order."""
+    each IRI once; read back, they are the links network_data made, in order. The nodes leave
+    out what network.js reads as empty or as the label."""
     import json
 
     from sezkg.views import viz
@@ -151,6 +152,10 @@ def test_the_network_page_carries_each_link_iri_once(parts):
     assert viz.expand_links(carried) == data["links"]
     assert '"source"' not in json.dumps(carried["links"])
     assert data["links"][0]["source"] in iris  # the data itself is left as it was
+    # Nodes leave out an empty alt or names, and a short name that is the label.
+    assert [{"alt": [], "names": {}, "short": n["label"], **n} for n in carried["nodes"]] == data["nodes"]
+    assert any("alt" in n for n in carried["nodes"]) and any("alt" not in n for n in carried["nodes"])
+    assert any("short" not in n for n in carried["nodes"]) and any("short" in n for n in carried["nodes"])
 
 
 def test_a_large_networks_facts_are_files_beside_the_page_with_every_fact_once(parts, monkeypatch, tmp_path):

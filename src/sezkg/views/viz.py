@@ -376,7 +376,7 @@ def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "",
     kinds = "".join(
         f'<label><input type="checkbox" name="kind" value="{k}" checked> {html.escape(KIND_LABELS[k])}</label>'
         for k in data["kinds"])
-    data = {**data, **compact_links(data["links"]), "words": NODE_WORDS, "drawLimit": NETWORK_DRAW_LIMIT,
+    data = {**data, "nodes": [compact_node(n) for n in data["nodes"]], **compact_links(data["links"]), "words": NODE_WORDS, "drawLimit": NETWORK_DRAW_LIMIT,
             "kindStyles": [{"name": k.name, "colour": k.colour, "dash": k.dash} for k in KINDS if k.name in data["kinds"]]}
     payload = script_json_parts(data)
     e = html.escape
@@ -416,6 +416,13 @@ def compact_links(links: list[dict]) -> dict[str, list]:
     return {"linkIris": iris,
             "links": [[link["kind"], at[link["source"]], at[link["target"]], [at[f] for f in link["functions"]],
                        [at[z] for z in link["zones"]]] for link in links]}
+
+
+def compact_node(node: dict) -> dict:
+    """A node as the page carries it: without an empty `alt` or `names`, or a `short` that is
+    its label (network.js reads a missing one as empty or as the label)."""
+    return {k: v for k, v in node.items()
+            if not ((k in ("alt", "names") and not v) or (k == "short" and v == node["label"]))}
 
 
 def expand_links(page_data: dict) -> list[dict]:
