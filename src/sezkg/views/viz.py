@@ -376,7 +376,8 @@ def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "",
     kinds = "".join(
         f'<label><input type="checkbox" name="kind" value="{k}" checked> {html.escape(KIND_LABELS[k])}</label>'
         for k in data["kinds"])
-    data = {**data, "nodes": [compact_node(n) for n in data["nodes"]], **compact_links(data["links"]), "words": NODE_WORDS, "drawLimit": NETWORK_DRAW_LIMIT,
+    data = {**data, "nodes": [compact_node(n) for n in data["nodes"]], **compact_links(data["links"]),
+            "words": NODE_WORDS, "drawLimit": NETWORK_DRAW_LIMIT,
             "kindStyles": [{"name": k.name, "colour": k.colour, "dash": k.dash} for k in KINDS if k.name in data["kinds"]]}
     payload = script_json_parts(data)
     e = html.escape
