@@ -391,6 +391,33 @@ def test_ontology_page_documents_every_term(kg, site):
     assert "Example from the data" in text
 
 
+def test_ontology_examples_are_the_first_use_in_the_sorted_quads(kg, site):
+    """A term's example is the subject of the first quad, in `kg.sorted_quads()` order, that uses
+    it (as a class in rdf:type, or as a property) outside the ontology and scheme graphs (the
+    site finds it without sorting every quad)."""
+    from sezkg.views.site import site_path
+
+    namespace = "https://w3id.org/sezkg/ontology#"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    first: dict[tuple[bool, str], str] = {}
+    for q in kg.sorted_quads():
+        if q.graph_name.value in (namespace[:-1], "https://w3id.org/sezkg/scheme"):
+            continue
+        use = (True, q.object.value) if q.predicate.value == rdf_type else (False, q.predicate.value)
+        first.setdefault(use, q.subject.value)
+    text = (site / "ontology/index.html").read_text(encoding="utf-8")
+    checked = 0
+    for local, body in re.findall(r'<section id="([^"]+)">(.*?)</section>', text, re.S):
+        expected = first.get(("<dt>Subclass of</dt>" in body, namespace + local))
+        example = re.search(r"<dt>Example from the data</dt><dd>(.*?)</dd>", body, re.S).group(1)
+        if expected is None:
+            assert example == "—", local
+        else:
+            assert f'href="../{site_path(expected)}/index.html"' in example, (local, expected)
+            checked += 1
+    assert checked > 30
+
+
 def test_site_is_deterministic(kg, tmp_path):
     build_site(kg, tmp_path / "a")
     build_site(kg, tmp_path / "b")

@@ -130,7 +130,7 @@ class KnowledgeGraph:
         """Every quad (or those of one graph) in a stable order, for deterministic output."""
         pattern_graph = ox.NamedNode(graph) if graph is not None else None
         quads = list(self.store.quads_for_pattern(None, None, None, pattern_graph))
-        quads.sort(key=_quad_key)
+        quads.sort(key=quad_key)
         return quads
 
     def select(self, sparql: str) -> Rows:
@@ -334,7 +334,8 @@ def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> st
     return term.value
 
 
-def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+    """The order of `KnowledgeGraph.sorted_quads`: graph, subject, predicate, object, by their N-Triples text."""
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
