@@ -208,9 +208,7 @@ class KnowledgeGraph:
         Oxigraph sorts IRIs in), a like number of subjects each. None if a subject is neither."""
         iris: list[str] = []
         blank = False
-        solutions = self.store.query("SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-        assert isinstance(solutions, ox.QuerySolutions)
-        for (subject,) in solutions:
+        for subject in self.subjects():
             if isinstance(subject, ox.NamedNode):
                 iris.append(subject.value)
             elif isinstance(subject, ox.BlankNode):
@@ -222,6 +220,12 @@ class KnowledgeGraph:
         lists = ["  VALUES ?subject {" + "".join(f" <{iri}>" for iri in iris[i:i + size]) + " }\n"
                  for i in range(0, len(iris), size)]
         return ["  FILTER(isBlank(?subject))\n"] * blank + lists or ["  FILTER(false)\n"]
+
+    def subjects(self) -> Iterator[Term | None]:
+        """Every distinct subject of the stored quads, in the default graph or a named one."""
+        found = self.store.query("SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        assert isinstance(found, ox.QuerySolutions)
+        return (row[0] for row in found)
 
     def _subject_bounds(self, pieces: int, quads: int) -> list[str]:
         """IRIs that cut the subjects of the `quads` quads into about `pieces` ranges of like

@@ -96,9 +96,7 @@ class SiteBuilder:
         self.compactor = Compactor(load_context())
         # A thing's quads are looked up in the store as its page is written, not held: held as
         # Python objects, every quad by subject and by object took the ~5M site to a 9.3 GiB peak.
-        found = kg.store.query("SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-        assert isinstance(found, ox.QuerySolutions)
-        self.subjects = sorted(row[0].value for row in found if isinstance(row[0], ox.NamedNode))
+        self.subjects = sorted(s.value for s in kg.subjects() if isinstance(s, ox.NamedNode))
         self.pages = [s for s in self.subjects if site_path(s)]
         self.page_set = {site_path(i) for i in self.pages}
         self.graph_set = set(kg.graph_names())
