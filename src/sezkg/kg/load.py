@@ -30,6 +30,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -829,28 +830,37 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     # Each file goes into the store once it has passed its checks, so no more than one file's
     # quads are held as Python objects at a time (at ~5M triples a list of them all took GBs).
     # The store is only returned at the end: on a bad file nothing built so far escapes.
+    # Oxigraph inserts a file's quads without holding the GIL, so one thread inserts a file
+    # while this one parses and checks the next (~5M triples in 54 files: 69 s -> 45 s).
     store = ox.Store()
     graph_files: dict[str, list[Path]] = {}
     ontology: dict[str, set[ox.Quad]] = {}
+    inserting: Future[None] | None = None
 
     def record(path: Path, kind: str, quads: list[ox.Quad], known: set[str] | None = None) -> None:
+        nonlocal inserting
         graphs = sorted({graph_iri(q) for q in quads} if known is None else known)
         for g in graphs:
             graph_files.setdefault(g, []).append(path)
         loaded.append(LoadedFile(path, kind, tuple(graphs), len(quads)))
-        store.bulk_extend(quads)
+        if inserting is not None:
+            inserting.result()
+        inserting = inserter.submit(store.bulk_extend, quads)
 
-    ontology_files = ontology_paths(files.ontology)
-    if not ontology_files:
-        raise InputError(files.ontology, "no ontology files (*.ttl) in this folder")
-    for path in ontology_files:
-        quads = _load_ontology_file(path)
-        for q in quads:
-            ontology.setdefault(graph_iri(q), set()).add(q)
-        record(path, "ontology", quads)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sezkg-load") as inserter:
+        ontology_files = ontology_paths(files.ontology)
+        if not ontology_files:
+            raise InputError(files.ontology, "no ontology files (*.ttl) in this folder")
+        for path in ontology_files:
+            quads = _load_ontology_file(path)
+            for q in quads:
+                ontology.setdefault(graph_iri(q), set()).add(q)
+            record(path, "ontology", quads)
 
-    sources = [Path(p) for p in data] if data is not None else [files.data]
-    for path in data_paths(sources):
-        record(path, "data", *_load_data_file(path, ontology))
+        sources = [Path(p) for p in data] if data is not None else [files.data]
+        for path in data_paths(sources):
+            record(path, "data", *_load_data_file(path, ontology))
+        if inserting is not None:
+            inserting.result()
 
     return KnowledgeGraph(store, tuple(loaded), {g: tuple(ps) for g, ps in graph_files.items()})
