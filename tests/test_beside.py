@@ -1,0 +1,173 @@
+"""Work run beside the main job (sezkg.kg.beside): the report's exports in a forked child.
+
+The child must write what the parent would have written, carry its errors back, die when the
+parent's block fails or the parent is killed, and leave nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from sezkg.errors import EXIT_ERROR, InputError
+from sezkg.kg import beside
+from sezkg.kg.beside import Beside, ChildError
+from sezkg.views import report as report_module
+from sezkg.views.report import build_report
+
+linux_fork = pytest.mark.skipif(not beside.can_fork(), reason="work runs beside only on Linux with two cores")
+
+
+def _gone(pid: int, seconds: float = 10.0) -> bool:
+    """Whether the process has ended (gone, or a zombie no one has reaped yet) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@linux_fork
+def test_the_work_runs_in_another_process_and_writes_its_files(tmp_path):
+    target = tmp_path / "pid.txt"
+    with Beside(lambda: target.write_text(str(os.getpid())), fork=True) as job:
+        assert job.forked and job.pid is not None
+        job.join()
+    assert target.read_text() != str(os.getpid())
+    assert job.pid is None
+
+
+def test_without_fork_the_work_runs_here_when_joined(tmp_path):
+    ran: list[int] = []
+    with Beside(lambda: ran.append(os.getpid()), fork=False) as job:
+        assert ran == []  # not before the join
+        job.join()
+    assert ran == [os.getpid()]
+
+
+def test_leaving_the_block_without_join_joins(tmp_path):
+    target = tmp_path / "written"
+    with Beside(lambda: target.write_text("x")):
+        pass
+    assert target.read_text() == "x"
+
+
+@pytest.mark.parametrize("fork", [pytest.param(True, marks=linux_fork), False])
+def test_a_sezkg_error_in_the_work_comes_back_with_its_message_and_code(fork, tmp_path):
+    def fail() -> None:
+        raise InputError(tmp_path / "bad.trig", "syntax error: here", 3, 7)
+
+    expected = ChildError if fork else InputError
+    with pytest.raises(expected) as caught, Beside(fail, fork=fork) as job:
+        job.join()
+    assert str(caught.value) == f"{tmp_path / 'bad.trig'}:3:7: syntax error: here"
+    assert caught.value.exit_code == EXIT_ERROR
+
+
+@linux_fork
+def test_any_other_error_in_the_child_comes_back_with_its_traceback():
+    def fail() -> None:
+        raise ZeroDivisionError("the child divided by zero")
+
+    with pytest.raises(ChildError) as caught, Beside(fail, fork=True) as job:
+        job.join()
+    assert "ZeroDivisionError: the child divided by zero" in str(caught.value)
+    assert "in fail" in str(caught.value)  # the child's traceback, to debug it by
+
+
+@linux_fork
+def test_a_child_killed_by_a_signal_is_an_error():
+    with pytest.raises(ChildError, match="exit status -9"), Beside(lambda: time.sleep(60), fork=True) as job:
+        assert job.pid is not None
+        os.kill(job.pid, signal.SIGKILL)
+        job.join()
+
+
+@linux_fork
+def test_an_error_in_the_block_kills_the_child_at_once():
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="the parent failed"), Beside(lambda: time.sleep(60), fork=True) as job:
+        pid = job.pid
+        raise RuntimeError("the parent failed")
+    assert pid is not None and _gone(pid, 1.0)
+    assert time.monotonic() - started < 10
+
+
+@linux_fork
+def test_the_child_dies_with_its_parent(tmp_path):
+    """kill -9 of the parent alone (not its process group): the child must not write on."""
+    late = tmp_path / "written-after-the-parent-died"
+    script = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from sezkg.kg.beside import Beside
+        def work():
+            time.sleep(3)
+            Path({str(late)!r}).write_text("late")
+        with Beside(work, fork=True) as job:
+            print(job.pid, flush=True)
+            time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        parent.kill()
+        parent.wait(10)
+        assert _gone(child), f"child {child} still runs after its parent was killed"
+        time.sleep(3.5)
+        assert not late.exists()
+    finally:
+        parent.kill()
+        parent.wait(10)
+
+
+def test_one_core_means_no_fork(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert not beside.can_fork()
+    assert not Beside(lambda: None).forked
+
+
+@linux_fork
+def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path):
+    build_report(tmp_path / "beside", fork=True)
+    build_report(tmp_path / "here", fork=False)
+    beside_files, here_files = _files(tmp_path / "beside"), _files(tmp_path / "here")
+    assert sorted(beside_files) == sorted(here_files)
+    assert {name for name in beside_files if name.startswith("export/")} == {
+        "export/sezkg.trig", "export/sezkg.nq", "export/sezkg.jsonld", "export/sezkg.ttl", "export/sezkg.nt",
+        "export/sezkg.rdf", "export/sezkg.entities.ndjson"}
+    assert beside_files == here_files
+
+
+@linux_fork
+def test_an_export_that_fails_in_the_child_fails_the_report_and_keeps_the_old_one(tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    build_report(out, fork=True)
+    before = _files(out)
+
+    def refuse(kg, fmt, handle, **kwargs):
+        if fmt == "jsonld":
+            raise InputError(Path("export/sezkg.jsonld"), "refused by the test")
+        handle.write(b"")
+
+    monkeypatch.setattr(report_module, "serialize_to", refuse)
+    with pytest.raises(ChildError, match="refused by the test"):
+        build_report(out, fork=True, force=True)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no half-built folder beside it
