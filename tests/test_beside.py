@@ -92,10 +92,29 @@ def test_any_other_error_in_the_child_comes_back_with_its_traceback():
 
 @linux_fork
 def test_a_child_killed_by_a_signal_is_an_error():
-    with pytest.raises(ChildError, match="exit status -9"), Beside(lambda: time.sleep(60), fork=True) as job:
+    sleeper = Beside(lambda: time.sleep(60), fork=True)
+    with pytest.raises(ChildError, match=r"stopped before it finished \(exit status -9\)"), sleeper as job:
         assert job.pid is not None
         os.kill(job.pid, signal.SIGKILL)
         job.join()
+
+
+@linux_fork
+def test_with_sigchld_ignored_the_pipe_still_tells_done_from_killed(tmp_path):
+    """A program that ignores SIGCHLD has its children reaped for it: waitpid cannot give a status."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        target = tmp_path / "written"
+        with Beside(lambda: target.write_text("x"), fork=True) as job:
+            job.join()
+        assert target.read_text() == "x"
+        with pytest.raises(ChildError, match="stopped before it finished"), \
+                Beside(lambda: time.sleep(60), fork=True) as job:
+            assert job.pid is not None
+            os.kill(job.pid, signal.SIGKILL)
+            job.join()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
 
 
 @linux_fork

@@ -15,6 +15,7 @@ child and waits for it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import json
@@ -29,6 +30,7 @@ from types import TracebackType
 from ..errors import EXIT_ERROR, SezkgError
 
 _PR_SET_PDEATHSIG = 1
+_FINISHED = b"finished"  # what the child writes when the work is done; an error is JSON
 
 
 class ChildError(SezkgError):
@@ -99,20 +101,25 @@ class Beside:
         with os.fdopen(self.reader, "rb") as pipe:
             self.reader = None
             answer = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+        except ChildProcessError:  # SIGCHLD ignored by the program: reaped already, the pipe tells
+            code = None
         self.pid = None
-        code = os.waitstatus_to_exitcode(status)
-        if answer:
+        if answer == _FINISHED and code in (0, None):
+            return
+        if answer.startswith(b"{"):
             failure = json.loads(answer)
             raise ChildError(failure["message"], failure["exit_code"])
-        if code != 0:
-            raise ChildError(f"the writer beside the report stopped with exit status {code}")
+        raise ChildError(f"the work beside stopped before it finished (exit status {code})")
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
             self.pid = None
         if self.reader is not None:
             os.close(self.reader)
@@ -129,10 +136,11 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _run_child(work: Callable[[], None], parent: int, writer: int) -> None:
-    code, answer = 0, b""
+    code, answer = 0, _FINISHED
     try:
         _die_with_parent(parent)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent cleans up
+        with contextlib.suppress(ValueError):  # ValueError: forked from a thread that is not main
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent cleans up
         work()
     except BaseException as exc:  # noqa: B036 - everything goes back to the parent
         code = getattr(exc, "exit_code", EXIT_ERROR) if isinstance(exc, SezkgError) else EXIT_ERROR
