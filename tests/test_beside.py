@@ -5,6 +5,7 @@ parent's block fails or the parent is killed, and leave nothing behind."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -190,3 +191,20 @@ def test_an_export_that_fails_in_the_child_fails_the_report_and_keeps_the_old_on
         build_report(out, fork=True, force=True)
     assert _files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no half-built folder beside it
+
+
+def test_no_fork_without_memory_for_a_copy(monkeypatch):
+    """The child may come to copy what this process holds: with less memory available, no fork."""
+    real_open = open
+
+    def short_of_memory(path, *args, **kwargs):
+        if str(path) == "/proc/meminfo":
+            return io.StringIO("MemTotal:       1000 kB\nMemAvailable:      1 kB\n")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", short_of_memory)
+    assert not beside.memory_to_spare()
+    assert not beside.can_fork()
+    monkeypatch.setattr("builtins.open", real_open)
+    if sys.platform == "linux":
+        assert beside.memory_to_spare()  # this machine holds a second copy of the test process
