@@ -16,6 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("sezkg-report"), help="report folder (default: ./sezkg-report)")
     parser.add_argument("--png", action="store_true",
                         help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
+    parser.add_argument("--one-process", action="store_true",
+                        help="write the RDF exports in this process, not in a second one beside the rest: "
+                             "slower, but less memory (the second process copies about two thirds of the "
+                             "store as it reads it)")
     force_option(parser)
     data_option(parser)
 
@@ -25,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ..views.text import validation_text
 
     result = build_report(args.out, data=args.data, force=args.force, png=args.png,
+                          fork=False if args.one_process else None,
                           progress=lambda line: print(line, file=sys.stderr, flush=True))
     if not result.validation.conforms:
         print(validation_text(result.validation), file=sys.stderr)
