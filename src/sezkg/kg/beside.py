@@ -3,9 +3,11 @@
 The report's RDF exports are Python code that holds the GIL, so a thread does not run them
 beside the rest (six exports at ~1M triples on two threads: 49 s -> 63 s). A child forked
 after loading does: it sees the store and everything else as they were at the fork, its pages
-shared with this process until one side writes to them (the store is only read). On Linux
-with two cores or more the work runs in such a child; elsewhere (no fork, or fork unsafe as on
-macOS, or one core) it runs in this process when joined. Either way it writes the same files.
+shared with this process until one side writes to them (reading pyoxigraph's store writes to
+many of its pages, so a child that reads it all comes to copy about two thirds of it). On Linux
+with two cores or more and the memory to spare the work runs in such a child; elsewhere (no
+fork, or fork unsafe as on macOS, one core, memory short) it runs in this process when
+joined. Either way it writes the same files.
 
 The child dies with its parent (PR_SET_PDEATHSIG), so a killed job leaves no writer behind;
 an error in the child is raised again in the parent when it joins, with the child's message
@@ -87,7 +89,8 @@ class Beside:
         parent = os.getpid()
         reader, writer = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         gc.freeze()  # the child's collector then leaves the parent's objects (and their pages) alone
         try:
             with warnings.catch_warnings():
