@@ -298,3 +298,34 @@ def test_a_table_read_back_from_its_file_keeps_every_character(tmp_path, monkeyp
     assert "value_label" in written.columns and written.row_count == 7
     assert (tmp_path / "statements.csv").read_bytes() == expected.getvalue().encode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["statements.csv"]
+
+
+def test_table_tasks_in_any_order_and_finished_write_what_the_stream_writes(kg, tmp_path):
+    """The report shares the tables' queries between two processes (table_tasks, then
+    finish_tables): run in any order, they write the same files, byte for byte, as
+    stream_tables_into, the workbook included (its rows read back from the CSVs)."""
+    from sezkg.publish.tables import TableFile, finish_tables, stream_tables_into, table_tasks
+    from sezkg.questions.overlaps import labels
+
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    ref.mkdir()
+    out.mkdir()
+    expected_tables, expected = stream_tables_into(kg, ref)
+    assert "sezkg.xlsx" in expected
+    asked = []
+    tasks = table_tasks(kg, out, lambda: asked.append(1) or labels(kg))
+    written = [task() for task in reversed(tasks)]
+    assert len(asked) == len(tasks) == 8
+    assert written[-1].name == "statements"  # the first task: the whole KG, the longest
+    assert all(isinstance(t, TableFile) and t.rows is None for t in written)  # no rows held
+    tables, names = finish_tables(written, kg, out)
+    assert names == expected
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)
+    for name in expected:
+        assert (out / name).read_bytes() == (ref / name).read_bytes(), name
+    assert [t.name for t in tables] == [t.name for t in expected_tables]
+    assert [t.rows for t in tables] == [t.rows for t in expected_tables]  # read back as written
+    over = tmp_path / "over"
+    over.mkdir()
+    assert "sezkg.xlsx" not in finish_tables([task() for task in table_tasks(kg, over, lambda: labels(kg))], kg,
+                                             over, workbook_rows=sum(t.row_count for t in tables) - 1)[1]

@@ -17,6 +17,7 @@ in the tests.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import itertools
@@ -131,6 +132,10 @@ def _labeller(names: dict[str, str]) -> Callable[[str], str]:
     label_of: dict[str, str] = {}
 
     def label(raw: str) -> str:
+        if JOIN not in raw:  # one value, as most cells hold: a label only if it is an IRI with one
+            named = names.get(raw)
+            if named is None:
+                return ""  # no label, IRI or not (at ~5M triples most cells: no pattern matched)
         text = label_of.get(raw)
         if text is None:
             text = JOIN.join(names.get(p, "") for p in raw.split(JOIN)) if _is_identifiers(raw) else ""
@@ -192,14 +197,12 @@ class _ColumnTypes:
         self.is_label = [c in label_columns for c in columns]
         n = len(columns)
         self.seen = [False] * n  # a non-empty value met
-        self.all_iris = [True] * n  # every non-empty value an IRI
         self.alive = [[True] * len(_TYPES) for _ in range(n)]  # every non-empty value of that type
         self.identifiers = [False] * n
 
     def add(self, rows: list[list[str]]) -> None:
         for c in range(len(self.columns)):
-            if self.seen[c] and (self.identifiers[c] or self.is_label[c]) and not (
-                    self.all_iris[c] and not self.is_label[c]) and not any(self.alive[c]):
+            if self.seen[c] and (self.identifiers[c] or self.is_label[c]) and not any(self.alive[c]):
                 continue  # nothing more to learn from this column (most columns, after a chunk)
             values = [r[c] for r in rows if r[c] != ""]
             if not values:
@@ -207,8 +210,6 @@ class _ColumnTypes:
             self.seen[c] = True
             if not self.identifiers[c]:
                 self.identifiers[c] = any(_is_identifiers(v) for v in values)
-            if self.all_iris[c] and not self.is_label[c]:
-                self.all_iris[c] = all(_IRI.fullmatch(v) for v in values)
             alive = self.alive[c]
             for k, (_, pattern) in enumerate(_TYPES):
                 if alive[k]:
@@ -218,7 +219,7 @@ class _ColumnTypes:
         out = []
         for c in range(len(self.columns)):
             kind = "string"
-            if self.seen[c] and not (self.all_iris[c] and not self.is_label[c]):
+            if self.seen[c]:  # (an IRI is none of the types: a column of IRIs is "string")
                 kind = next((name for k, (name, _) in enumerate(_TYPES) if self.alive[c][k]), "string")
             out.append(kind)
         return out
@@ -388,18 +389,55 @@ def stream_tables_into(runner: Runner, folder: Path, lang: str = "en", queries_f
     in order, and the names of the files written."""
     queries, table_queries, names = _table_queries(runner, lang, queries_folder, overlaps)
     budget = workbook_rows if workbook_rows is not None else sys.maxsize
-    tables: dict[str, Table | TableFile] = {}
+    written = []
     for name, q in table_queries.items():
-        written = write_table_csv(folder / f"{name}.csv", name, q, runner, names, keep_rows=budget)
-        budget = max(budget - written.row_count, -1)
-        tables[name] = written
+        written.append(write_table_csv(folder / f"{name}.csv", name, q, runner, names, keep_rows=budget))
+        budget = max(budget - written[-1].row_count, -1)
+    return finish_tables(written, runner, folder, lang, queries_folder, overlaps, workbook_rows)
+
+
+def table_tasks(runner: Runner, folder: Path, names: Callable[[], dict[str, str]],
+                queries_folder: Path | None = None) -> list[Callable[[], TableFile]]:
+    """One task per table query, each writing its table's CSV into `folder` as `write_table_csv`
+    does and keeping none of its rows, to be run in any order, in any process that shares the
+    store (the report shares them out, see sezkg.kg.beside); `names()` gives the labels (asked
+    when a task runs). Then `finish_tables`. The statements table, the whole KG, comes first."""
+    table_queries = catalogue((queries_folder or default_files().queries) / "tables")
+
+    def task(name: str, query: Query) -> Callable[[], TableFile]:
+        return lambda: write_table_csv(folder / f"{name}.csv", name, query, runner, names())
+
+    ordered = sorted(table_queries.items(), key=lambda item: item[0] != "statements")
+    return [task(name, query) for name, query in ordered]
+
+
+def finish_tables(written: Sequence[TableFile], runner: Runner, folder: Path, lang: str = "en",
+                  queries_folder: Path | None = None, overlaps: OverlapReport | None = None,
+                  workbook_rows: int | None = None) -> tuple[list[Table | TableFile], list[str]]:
+    """The tables the queries wrote (`written`), finished: the overlaps table beside them, the
+    workbook when they have at most `workbook_rows` rows in all (None: always; rows a table did
+    not keep are read back from its CSV) and the data package's descriptor. The tables, in
+    order, and the names of the files written."""
+    queries = catalogue(queries_folder or default_files().queries)
     overlap_table = _overlaps_table(runner, queries, lang, overlaps if overlaps and not overlaps.zone else None)
     _write_csv(overlap_table, folder)
-    budget -= overlap_table.row_count
+    tables: dict[str, Table | TableFile] = {t.name: t for t in written}
     tables["overlaps"] = overlap_table
     ordered = _in_order(tables)
-    workbook = budget >= 0 and all(isinstance(t, Table) or t.rows is not None for t in ordered)
+    workbook = workbook_rows is None or sum(t.row_count for t in ordered) <= workbook_rows
+    if workbook:
+        ordered = [t if isinstance(t, Table) or t.rows is not None else _with_rows(t, folder) for t in ordered]
     return ordered, _write_package(ordered, folder, lang, workbook)
+
+
+def _with_rows(table: TableFile, folder: Path) -> TableFile:
+    """The table with its rows read back from its CSV (the csv module reads back what it wrote,
+    string for string)."""
+    with (folder / f"{table.name}.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)  # the header
+        rows = list(reader)
+    return dataclasses.replace(table, rows=rows)
 
 
 def descriptor(tables: Sequence[Table | TableFile], lang: str) -> dict[str, Any]:
