@@ -158,6 +158,68 @@ def test_the_child_dies_with_its_parent(tmp_path):
         parent.wait(10)
 
 
+@linux_fork
+def test_shared_tasks_run_once_each_in_either_process_and_come_back_in_order(tmp_path):
+    """Both processes take tasks from one queue: each runs once, in one of them, and what it
+    returns comes back to the parent in the tasks' order, pickled across from the child."""
+    def task(i: int):
+        def run() -> tuple[int, int]:
+            time.sleep(0.2)
+            with (tmp_path / f"ran-{i}").open("a") as f:
+                f.write(f"{os.getpid()}\n")
+            return i, os.getpid()
+        return run
+
+    with Beside(fork=True, shared=[task(i) for i in range(12)]) as job:
+        child = job.pid
+        results = job.join()
+    assert [i for i, _ in results] == list(range(12))
+    assert all((tmp_path / f"ran-{i}").read_text() == f"{pid}\n" for i, pid in results)  # once each
+    assert {pid for _, pid in results} == {os.getpid(), child}  # both took some
+    assert job.ran_beside == sum(pid == child for _, pid in results)
+
+
+def test_without_fork_the_work_then_the_shared_tasks_run_here_in_order():
+    ran: list[str] = []
+    with Beside(lambda: ran.append("work"), fork=False,
+                shared=[lambda: ran.append("a") or "A", lambda: ran.append("b") or "B"]) as job:
+        assert ran == []
+        assert job.join() == ["A", "B"]
+    assert ran == ["work", "a", "b"] and job.ran_beside == 0
+
+
+@linux_fork
+def test_a_shared_task_that_fails_in_the_child_fails_the_join(tmp_path):
+    parent = os.getpid()
+
+    def only_here() -> int:
+        if os.getpid() != parent:
+            raise InputError(tmp_path / "x.trig", "refused beside")
+        time.sleep(0.5)  # while here, the child takes the next one
+        return 1
+
+    with pytest.raises(ChildError, match="refused beside"), Beside(fork=True, shared=[only_here] * 4) as job:
+        job.join()
+
+
+@linux_fork
+def test_a_shared_task_that_fails_here_kills_the_child():
+    parent = os.getpid()
+
+    def fail_here() -> None:
+        if os.getpid() == parent:
+            raise RuntimeError("failed here")
+        time.sleep(60)
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="failed here"), Beside(fork=True, shared=[fail_here] * 2) as job:
+        child = job.pid
+        time.sleep(0.3)  # the child takes the first task
+        job.join()
+    assert child is not None and _gone(child, 1.0)
+    assert time.monotonic() - started < 10
+
+
 def test_one_core_means_no_fork(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert not beside.can_fork()
@@ -168,7 +230,7 @@ def test_one_core_means_no_fork(monkeypatch):
 def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path):
     build_report(tmp_path / "beside", fork=True)
     proc = run_cli("report", "--one-process", "--out", str(tmp_path / "here"), check=0)
-    assert b"the exports written here" in proc.stderr
+    assert b"all written here" in proc.stderr
     beside_files, here_files = _files(tmp_path / "beside"), _files(tmp_path / "here")
     assert sorted(beside_files) == sorted(here_files)
     assert {name for name in beside_files if name.startswith("export/")} == {

@@ -17,9 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--png", action="store_true",
                         help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
     parser.add_argument("--one-process", action="store_true",
-                        help="write the RDF exports in this process, not in a second one beside the rest: "
-                             "slower, but less memory (the second process copies about two thirds of the "
-                             "store as it reads it)")
+                        help="write the RDF exports and the tables in this process, not shared with a "
+                             "second one: slower, but less memory (the second process copies about two "
+                             "thirds of the store as it reads it)")
     force_option(parser)
     data_option(parser)
 

@@ -9,6 +9,11 @@ with two cores or more and the memory to spare the work runs in such a child; el
 fork, or fork unsafe as on macOS, one core, memory short) it runs in this process when
 joined. Either way it writes the same files.
 
+Work can also be shared: tasks that either process may run, each taken once, in order, from a
+queue both read (a pipe holding one byte per task). The child takes them when its own work is
+done, the parent when it joins, so two processes on two cores finish them about together
+rather than one waiting on the other. What a task returns comes back to the parent (pickled).
+
 The child dies with its parent (PR_SET_PDEATHSIG), so a killed job leaves no writer behind;
 an error in the child is raised again in the parent when it joins, with the child's message
 and exit code. Leaving the `with` block without joining (an error in the parent) kills the
@@ -22,12 +27,15 @@ import ctypes
 import gc
 import json
 import os
+import pickle
 import signal
 import sys
+import time
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import Any
 
 from ..errors import EXIT_ERROR, SezkgError
 
@@ -66,14 +74,22 @@ def memory_to_spare() -> bool:
 
 
 class Beside:
-    """`with Beside(work) as job: ...; job.join()` runs `work` beside the block (see module)."""
+    """`with Beside(work, shared=tasks) as job: ...; results = job.join()` runs `work` beside the
+    block, then shares `tasks` between the child and the joining parent (see module)."""
 
-    def __init__(self, work: Callable[[], None], fork: bool | None = None):
+    def __init__(self, work: Callable[[], None] | None = None, fork: bool | None = None,
+                 shared: Sequence[Callable[[], Any]] = ()):
+        if len(shared) > 256:
+            raise ValueError("at most 256 shared tasks (one byte each in the queue)")
         self.work = work
+        self.shared = list(shared)
         self.fork = can_fork() if fork is None else fork
         self.pid: int | None = None
         self.reader: int | None = None
+        self.queue: int | None = None  # the read end of the queue of shared tasks
         self.joined = False
+        self.ran_beside = 0  # how many shared tasks the child ran
+        self.waited = 0.0  # seconds the join waited for the child, with no task left to run here
 
     @property
     def forked(self) -> bool:
@@ -88,6 +104,9 @@ class Beside:
     def _start(self) -> None:
         parent = os.getpid()
         reader, writer = os.pipe()
+        queue, fill = os.pipe()
+        _write_all(fill, bytes(range(len(self.shared))))  # far below a pipe's buffer: never blocks
+        os.close(fill)  # the queue's end: a read past the last task returns nothing
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
             if stream is not None:
                 stream.flush()
@@ -95,44 +114,60 @@ class Beside:
         try:
             with warnings.catch_warnings():
                 # Python 3.12+ warns on fork with threads alive (the benchmark's memory sampler);
-                # the child only runs `work`, which takes no lock another thread may hold.
+                # the child only runs the work, which takes no lock another thread may hold.
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except OSError:
             gc.unfreeze()
-            os.close(reader)
-            os.close(writer)
+            for fd in (reader, writer, queue):
+                os.close(fd)
             self.fork = False  # no process to spare: run it here when joined
             return
         if pid == 0:  # the child: never returns
             os.close(reader)
-            _run_child(self.work, parent, writer)
+            _run_child(self.work, self.shared, queue, parent, writer)
         gc.unfreeze()
         os.close(writer)
-        self.pid, self.reader = pid, reader
+        self.pid, self.reader, self.queue = pid, reader, queue
 
-    def join(self) -> None:
-        """Wait for the work to finish (or run it here); raise its error if it failed."""
+    def join(self) -> list[Any]:
+        """Run the shared tasks the child has not taken, wait for the child (or run everything
+        here), raise its error if it failed; what each shared task returned, in their order."""
         self.joined = True
         if self.pid is None:
-            self.work()
-            return
-        assert self.reader is not None
+            if self.work is not None:
+                self.work()
+            return [task() for task in self.shared]
+        results: dict[int, Any] = {}
+        assert self.queue is not None and self.reader is not None
+        while taken := os.read(self.queue, 1):
+            results[taken[0]] = self.shared[taken[0]]()
+        waiting = time.perf_counter()
         with os.fdopen(self.reader, "rb") as pipe:
             self.reader = None
             answer = pipe.read()
+        self.waited = time.perf_counter() - waiting
         try:
             _, status = os.waitpid(self.pid, 0)
             code = os.waitstatus_to_exitcode(status)
         except ChildProcessError:  # SIGCHLD ignored by the program: reaped already, the pipe tells
             code = None
         self.pid = None
-        if answer == _FINISHED and code in (0, None):
-            return
+        self._close_queue()
+        if answer.startswith(_FINISHED) and code in (0, None):
+            beside: dict[int, Any] = pickle.loads(answer[len(_FINISHED):])  # noqa: S301 - our own child
+            self.ran_beside = len(beside)
+            results.update(beside)
+            return [results[i] for i in range(len(self.shared))]
         if answer.startswith(b"{"):
             failure = json.loads(answer)
             raise ChildError(failure["message"], failure["exit_code"])
         raise ChildError(f"the work beside stopped before it finished (exit status {code})")
+
+    def _close_queue(self) -> None:
+        if self.queue is not None:
+            os.close(self.queue)
+            self.queue = None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -144,6 +179,7 @@ class Beside:
         if self.reader is not None:
             os.close(self.reader)
             self.reader = None
+        self._close_queue()
         if kind is None and not self.joined:
             self.join()
 
@@ -155,13 +191,19 @@ def _die_with_parent(parent: int) -> None:
         os._exit(EXIT_ERROR)
 
 
-def _run_child(work: Callable[[], None], parent: int, writer: int) -> None:
+def _run_child(work: Callable[[], None] | None, shared: list[Callable[[], Any]], queue: int, parent: int,
+               writer: int) -> None:
     code, answer = 0, _FINISHED
     try:
         _die_with_parent(parent)
         with contextlib.suppress(ValueError):  # ValueError: forked from a thread that is not main
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent cleans up
-        work()
+        if work is not None:
+            work()
+        results = {}
+        while taken := os.read(queue, 1):
+            results[taken[0]] = shared[taken[0]]()
+        answer = _FINISHED + pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # noqa: B036 - everything goes back to the parent
         code = getattr(exc, "exit_code", EXIT_ERROR) if isinstance(exc, SezkgError) else EXIT_ERROR
         message = str(exc) if isinstance(exc, SezkgError) else "".join(traceback.format_exception(exc)).rstrip()

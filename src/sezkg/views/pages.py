@@ -425,9 +425,21 @@ def front_page(runner: Runner, queries: dict[str, Query], report: OverlapReport,
 def front_page_parts(runner: Runner, queries: dict[str, Query], report: OverlapReport, validation: ValidationReport,
                      exports: list[str], extra: list[str], summary: str, names: Names | None = None,
                      data_date: str = "", today: str | None = None) -> list[str]:
-    """`front_page` as its sections (see chrome.page_parts), never joined: at ~5M triples the
-    page is ~200 MB (every zone, finding and figure)."""
+    """`front_page` as its sections (see chrome.page_parts), never joined."""
+    body = front_page_body(runner, queries, report, validation, summary, today)
+    return front_page_finished(body, exports, extra, names, data_date)
+
+
+def front_page_body(runner: Runner, queries: dict[str, Query], report: OverlapReport, validation: ValidationReport,
+                    summary: str, today: str | None = None) -> list[str]:
+    """The front page's sections but the last, the downloads (the report knows them last)."""
     fp = FrontPage(runner, queries, report, today or datetime.date.today().isoformat())
-    body = [f"<p>{_e(summary)}</p>", fp.at_a_glance(), fp.overlaps(), fp.zones(), fp.findings(), fp.conflicts(),
-            fp.indicators(), fp.completeness(), fp.validation(validation), fp.downloads(exports, extra)]
-    return page_parts(ui.SITE_TITLE, body, NAV, data_date=data_date, names=names)
+    return [f"<p>{_e(summary)}</p>", fp.at_a_glance(), fp.overlaps(), fp.zones(), fp.findings(), fp.conflicts(),
+            fp.indicators(), fp.completeness(), fp.validation(validation)]
+
+
+def front_page_finished(body: list[str], exports: list[str], extra: list[str], names: Names | None = None,
+                        data_date: str = "") -> list[str]:
+    """The front page's parts: `front_page_body`'s sections and the downloads."""
+    return page_parts(ui.SITE_TITLE, [*body, FrontPage.downloads(exports, extra)], NAV, data_date=data_date,
+                      names=names)

@@ -2,8 +2,9 @@
 
 The folder is built beside its target and swapped in at the end (see sezkg.kg.files), so a
 re-run replaces it whole, a failed run leaves the previous report as it was, and a folder
-sezkg did not build is never replaced. The RDF exports are written beside the rest, in a
-child process where a core is spare (sezkg.kg.beside): the same files, in less time.
+sezkg did not build is never replaced. The RDF exports and the tables are shared with a child
+process where a core is spare (sezkg.kg.beside): it starts on them at once, this process takes
+the ones left once it has written the rest; the same files, in less time.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from ..kg.load import KnowledgeGraph, load
 from ..kg.resources import KGFiles, default_files
 from ..publish.entities import write_entities
 from ..publish.export import FORMATS, serialize_to
-from ..publish.tables import stream_tables_into
-from ..questions.catalogue import catalogue, run_select
-from ..questions.overlaps import OverlapReport, find_overlaps
+from ..publish.tables import TableFile, finish_tables, table_tasks
+from ..questions.catalogue import Query, catalogue, run_select
+from ..questions.overlaps import OverlapReport, find_overlaps, labels
 from ..questions.validate import ValidationReport, validate
-from .chrome import names_in_other_languages, newest_source_date
-from .pages import NAV, front_page_parts
+from .chrome import Names, names_in_other_languages, newest_source_date
+from .pages import NAV, front_page_body, front_page_finished
 from .text import overlaps_text, rows_text, validation_json, validation_text
 from .viz import write_viz
 
@@ -70,36 +71,106 @@ def build_report(
         return _report(kg, files, out, progress, force, png, steps, fork)
 
 
+# The work both processes share, longest first (times at ~5M triples, in one process), so that
+# neither is left with a long task at the end: the statements table (the whole KG, ~190 s), the
+# exports (JSON-LD ~75 s down to N-Quads ~16 s, the entity stream ~30 s), the other tables.
+EXPORT_ORDER = ("jsonld", "xml", "turtle", "ntriples", "entities", "trig", "nquads")
+
+
+class _Labels:
+    """The labels the tables name things by: the overlap report's, which asks the same query,
+    once this process has found the overlaps; otherwise (a task run beside) asked here, once."""
+
+    def __init__(self, kg: KnowledgeGraph, queries: dict[str, Query]):
+        self.kg, self.queries = kg, queries
+        self.known: dict[str, str] | None = None
+
+    def __call__(self) -> dict[str, str]:
+        if self.known is None:
+            self.known = labels(self.kg, self.queries, "en")
+        return self.known
+
+
+def _shared_tasks(kg: KnowledgeGraph, files: KGFiles, exports: Path, tables: Path,
+                  table_labels: _Labels) -> list[Callable[[], TableFile | None]]:
+    def export(name: str) -> Callable[[], None]:
+        def write() -> None:
+            if name == "entities":
+                with (exports / "sezkg.entities.ndjson").open("wb") as handle:
+                    write_entities(kg, handle)
+                return
+            spec = FORMATS[name]
+            with (exports / f"sezkg.{spec.extension}").open("wb") as handle:  # streamed, not held in memory
+                serialize_to(kg, spec.name, handle, spool_dir=exports)
+        return write
+
+    statements, *other_tables = table_tasks(kg, tables, table_labels, files.queries)
+    return [statements, *(export(name) for name in EXPORT_ORDER), *other_tables]
+
+
 def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[str], None], force: bool, png: bool,
             steps: int, fork: bool | None) -> ReportResult:
     with building_folder(out, "report", force) as building:
-        exports = building / "export"
+        exports, tables_folder = building / "export", building / "tables"
         exports.mkdir()
-
-        def write_exports() -> None:
-            for spec in FORMATS.values():
-                with (exports / f"sezkg.{spec.extension}").open("wb") as handle:  # streamed, not held in memory
-                    serialize_to(kg, spec.name, handle, spool_dir=exports)
-            with (exports / "sezkg.entities.ndjson").open("wb") as handle:
-                write_entities(kg, handle)
-
-        # The exports only read the store: written beside the rest, in a child process where a
-        # core is spare (see sezkg.kg.beside), they add nothing to the report's time but a wait.
-        with Beside(write_exports, fork=fork) as exporting:
-            report, overlaps, started = _pages_and_tables(kg, files, building, progress, png, steps)
-            waited = time.perf_counter()
-            exporting.join()
-            waited = time.perf_counter() - waited
-            exports_note = "written beside, waited for" if exporting.forked else "written here,"
-    progress(f"[5/{steps}] export and pages: {len(FORMATS)} RDF formats, index.html "
-             f"({time.perf_counter() - started:.2f} s; the exports {exports_note} {waited:.2f} s of it)")
+        tables_folder.mkdir()
+        queries = catalogue(files.queries)
+        table_labels = _Labels(kg, queries)
+        tasks = _shared_tasks(kg, files, exports, tables_folder, table_labels)
+        # The exports and the tables only read the store: a child process forked where a core is
+        # spare (see sezkg.kg.beside) starts on them at once, and this one, once it has validated,
+        # found the overlaps, drawn the pictures and made the front page, takes the ones left.
+        with Beside(fork=fork, shared=tasks) as sharing:
+            pages = _pages(kg, files, queries, building, progress, png, steps, table_labels)
+            written = [r for r in sharing.join() if isinstance(r, TableFile)]
+        report, overlaps = pages.validation, pages.overlaps
+        tables, table_names = finish_tables(written, kg, tables_folder, queries_folder=files.queries,
+                                            overlaps=overlaps, workbook_rows=REPORT_WORKBOOK_ROWS)
+        if "sezkg.xlsx" not in table_names:
+            rows = sum(t.row_count for t in tables)
+            progress(f"      tables: sezkg.xlsx left out ({rows:,} rows, over {REPORT_WORKBOOK_ROWS:,}); "
+                     "`sezkg tables DIR` writes it")
+        export_names = sorted([f"export/sezkg.{s.extension}" for s in FORMATS.values()]
+                              + ["export/sezkg.entities.ndjson"])
+        extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names]
+                 + pages.pictures)
+        index = front_page_finished(pages.body, export_names, extra, names=pages.names, data_date=pages.data_date)
+        write_text_atomic(building / "index.html", index)  # ~5M triples: a large page, written part by part
+        summary = {
+            "quads": kg.quad_count(),
+            "graphs": kg.graph_names(),
+            "files": [str(f.path.relative_to(files.ontology.parent)) if f.path.is_relative_to(files.ontology.parent)
+                      else str(f.path) for f in kg.files],
+            "conforms": report.conforms,
+            "violations": len(report.violations),
+            "overlaps": len(overlaps.overlaps),
+            "exports": export_names,
+        }
+        (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
+                                               encoding="utf-8")
+        where = (f"{sharing.ran_beside} of those {len(tasks)} files written beside and the rest here, then "
+                 f"{sharing.waited:.2f} s waited for the last" if sharing.forked else "all written here")
+    progress(f"[5/{steps}] exports, tables and front page: {len(FORMATS)} RDF formats and the entities, "
+             f"{len(tables)} tables, index.html ({time.perf_counter() - pages.started:.2f} s; {where})")
     progress(f"open {out / 'index.html'}")
     return ReportResult(out, kg.quad_count(), len(kg.graph_names()), len(kg.files), report)
 
 
-def _pages_and_tables(kg: KnowledgeGraph, files: KGFiles, building: Path, progress: Callable[[str], None], png: bool,
-                      steps: int) -> tuple[ValidationReport, OverlapReport, float]:
-    """Steps 2-5 but the exports: validate, overlaps, pictures, tables and the front page."""
+@dataclass
+class _Pages:
+    validation: ValidationReport
+    overlaps: OverlapReport
+    body: list[str]  # the front page's sections but the downloads
+    names: Names
+    data_date: str
+    pictures: list[str]  # the files write_viz wrote beside its pages
+    started: float  # when step 5 started
+
+
+def _pages(kg: KnowledgeGraph, files: KGFiles, queries: dict[str, Query], building: Path,
+           progress: Callable[[str], None], png: bool, steps: int, table_labels: _Labels) -> _Pages:
+    """Steps 2-4 and what only this process can write: validate, overlaps, pictures, the texts of
+    the validation and the overlaps, completeness and the front page's sections."""
     started = time.perf_counter()
     report = validate(kg, files)
     verdict = "conforms" if report.conforms else f"{len(report.violations)} violations"
@@ -107,8 +178,9 @@ def _pages_and_tables(kg: KnowledgeGraph, files: KGFiles, building: Path, progre
              f"{report.queries_checked} violation queries; {time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
-    queries = catalogue(files.queries)
     overlaps = find_overlaps(kg, queries=queries)
+    if overlaps.lang == "en":
+        table_labels.known = overlaps.labels  # the same query's answer: not asked again for the tables
     progress(f"[3/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
              f"({time.perf_counter() - started:.2f} s)")
 
@@ -127,32 +199,8 @@ def _pages_and_tables(kg: KnowledgeGraph, files: KGFiles, building: Path, progre
     completeness = run_select(kg, queries["completeness"])
     (building / "completeness.csv").write_text(rows_text(completeness.variables, completeness, "csv", overlaps.labels),
                                                encoding="utf-8")
-    (building / "tables").mkdir()
-    # Each table written as its query answers: the statements table is the whole KG.
-    tables, table_names = stream_tables_into(kg, building / "tables", queries_folder=files.queries,
-                                             overlaps=overlaps, workbook_rows=REPORT_WORKBOOK_ROWS)
-    rows = sum(t.row_count for t in tables)
-    if "sezkg.xlsx" not in table_names:
-        progress(f"      tables: sezkg.xlsx left out ({rows:,} rows, over {REPORT_WORKBOOK_ROWS:,}); "
-                 "`sezkg tables DIR` writes it")
-    export_names = sorted([f"export/sezkg.{s.extension}" for s in FORMATS.values()]
-                          + ["export/sezkg.entities.ndjson"])
-    extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names]
-             + sorted(p.name for p in viz.images) + sorted(p.name for p in viz.graphs))
     summary_line = (f"{kg.quad_count():,} statements in {len(kg.graph_names()):,} named graphs, each from one source; "
                     f"{len(overlaps.overlaps):,} overlapping responsibilities found.")
-    index = front_page_parts(kg, queries, overlaps, report, export_names, extra, summary_line, names=names,
-                             data_date=data_date)
-    write_text_atomic(building / "index.html", index)  # ~5M triples: a 200 MB page, written part by part
-    summary = {
-        "quads": kg.quad_count(),
-        "graphs": kg.graph_names(),
-        "files": [str(f.path.relative_to(files.ontology.parent)) if f.path.is_relative_to(files.ontology.parent)
-                  else str(f.path) for f in kg.files],
-        "conforms": report.conforms,
-        "violations": len(report.violations),
-        "overlaps": len(overlaps.overlaps),
-        "exports": export_names,
-    }
-    (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return report, overlaps, started
+    body = front_page_body(kg, queries, overlaps, report, summary_line)
+    pictures = sorted(p.name for p in viz.images) + sorted(p.name for p in viz.graphs)
+    return _Pages(report, overlaps, body, names, data_date, pictures, started)
