@@ -148,8 +148,8 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         }
         (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
                                                encoding="utf-8")
-        where = (f"{sharing.ran_beside} of those {len(tasks)} files written beside and the rest here, then "
-                 f"{sharing.waited:.2f} s waited for the last" if sharing.forked else "all written here")
+        where = (f"of those {len(tasks)} files {sharing.ran_beside} written beside, {len(tasks) - sharing.ran_beside} "
+                 f"here, then {sharing.waited:.2f} s waited for the last" if sharing.forked else "all written here")
     progress(f"[5/{steps}] exports, tables and front page: {len(FORMATS)} RDF formats and the entities, "
              f"{len(tables)} tables, index.html ({time.perf_counter() - pages.started:.2f} s; {where})")
     progress(f"open {out / 'index.html'}")
