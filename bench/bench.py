@@ -1,7 +1,8 @@
 """Benchmark of sezkg against the naive routes on synthetic worlds -- a benchmark, not a test.
 
-For each size (bench/world.py writes a world of ~5,400 zones in the real KG's shape), two
-fresh processes run every step once, so that each side's memory is its own:
+For each size (bench/world.py writes a world of ~5,400 zones in the real KG's shape), fresh
+processes run every step once, so that each side's memory is its own; each side's report runs
+in a process of its own too, with nothing loaded before it (the report loads the world itself):
 
 - sezkg: `sezkg.kg.load.load`, `validate`, `find_overlaps`, `overlap_network` (overlaps
   --network), `export` in every format, `build_report` (which loads, validates and finds the
@@ -168,8 +169,9 @@ class Steps:
     a watchdog that records it as aborted and ends the process: SIGALRM cannot interrupt a
     query inside pyoxigraph, so the orchestrator starts a new worker for the steps left."""
 
-    def __init__(self, side: str, skip: dict[str, str], budget: float, answer: Path):
+    def __init__(self, side: str, skip: dict[str, str], budget: float, answer: Path, alone: bool = False):
         self.side, self.skip, self.budget, self.answer = side, skip, budget, answer
+        self.alone = alone  # this worker runs the side's report and nothing else
         self.results: dict[str, Result] = {}
         self.extra: dict[str, Any] = {}
 
@@ -247,6 +249,14 @@ def sezkg_side(folder: Path, out: Path, steps: Steps) -> None:
     from sezkg.views.site import build_site
 
     step, results, extra, skip = steps.run, steps.results, steps.extra, steps.skip
+    if steps.alone:
+        progress: list[str] = []
+        extra["report progress"] = progress  # filled as the report runs, saved with each step
+        with recording_selects() as asked:
+            step("report", lambda: build_report(out / "report", data=[folder], progress=progress.append, force=True))
+        extra["report queries"] = asked  # the naive report runs the same SELECTs
+        shutil.rmtree(out / "report", ignore_errors=True)
+        return
 
     kg = load(data=[folder]) if "load" in skip else step("load", lambda: load(data=[folder]))
     extra["triples"] = len(kg)
@@ -276,12 +286,6 @@ def sezkg_side(folder: Path, out: Path, steps: Steps) -> None:
         if size:
             results[f"export {fmt}"].note = f"{size / 2**20:,.0f} MiB"
         (exports / f"kg.{fmt}").unlink(missing_ok=True)
-    progress: list[str] = []
-    extra["report progress"] = progress  # filled as the report runs, saved with each step
-    with recording_selects() as asked:
-        step("report", lambda: build_report(out / "report", data=[folder], progress=progress.append, force=True))
-    extra["report queries"] = asked  # the naive report runs the same SELECTs
-    shutil.rmtree(out / "report", ignore_errors=True)
     step("site", lambda: build_site(kg, out / "site", force=True))
     shutil.rmtree(out / "site", ignore_errors=True)
 
@@ -325,21 +329,22 @@ def naive_side(folder: Path, out: Path, steps: Steps, queries: list[list[str]]) 
         path.unlink()
 
     out.mkdir(parents=True, exist_ok=True)
-    store = ox_load() if skip.get("pyoxigraph: load") == DONE else step("pyoxigraph: load", ox_load)
-    if store is not None:
-        overlap_queries, network_queries, report_queries = (queries + [[]])[:3]
-        step("pyoxigraph: overlaps", lambda: replay(store, overlap_queries))
-        step("pyoxigraph: overlaps --network", lambda: replay(store, network_queries))
-        for fmt in FORMATS:
-            step(f"pyoxigraph: export {fmt}", lambda fmt=fmt: ox_dump(store, fmt, out / f"ox.{fmt}"))
-
+    if steps.alone:
         def load_query_dump() -> None:
             fresh = ox_load()
-            replay(fresh, report_queries or overlap_queries + network_queries)
+            replay(fresh, queries[2] if len(queries) > 2 and queries[2] else queries[0] + queries[1])
             for fmt in FORMATS:
                 ox_dump(fresh, fmt, out / f"report.{fmt}")
 
         step("pyoxigraph: report", load_query_dump)
+        return
+    store = ox_load() if skip.get("pyoxigraph: load") == DONE else step("pyoxigraph: load", ox_load)
+    if store is not None:
+        overlap_queries, network_queries = (queries + [[], []])[:2]
+        step("pyoxigraph: overlaps", lambda: replay(store, overlap_queries))
+        step("pyoxigraph: overlaps --network", lambda: replay(store, network_queries))
+        for fmt in FORMATS:
+            step(f"pyoxigraph: export {fmt}", lambda fmt=fmt: ox_dump(store, fmt, out / f"ox.{fmt}"))
         del store
     gc.collect()
 
@@ -388,8 +393,27 @@ class Size:
     report_progress: list[str] = field(default_factory=list)
 
 
+# Each side's report, run in a worker of its own (see run_side).
+REPORTS = {"sezkg": "report", "naive": "pyoxigraph: report"}
+
+
+def run_side(side: str, folder: Path, out: Path, skip: dict[str, str], budget: float,
+             queries: list[list[str]] | None = None) -> dict[str, Any]:
+    """One side's steps in a worker, then its report in a fresh one: the report loads the world
+    itself, so its memory is its own and not the worker's store kept for the other steps."""
+    report = REPORTS[side]
+    merged = run_worker(side, folder, out, {k: v for k, v in skip.items() if k != report}, budget, queries)
+    alone = run_worker(side, folder, out, {k: v for k, v in skip.items() if k == report}, budget, queries,
+                       alone=True)
+    merged["results"].update(alone.pop("results"))
+    for key, value in alone.items():
+        if value or key not in merged:
+            merged[key] = value
+    return merged
+
+
 def run_worker(side: str, folder: Path, out: Path, skip: dict[str, str], budget: float,
-               queries: list[list[str]] | None = None) -> dict[str, Any]:
+               queries: list[list[str]] | None = None, alone: bool = False) -> dict[str, Any]:
     """One side in fresh processes, each step once; a worker stopped by a step's watchdog is
     followed by another for the steps left. Answers come back as JSON in a file."""
     merged: dict[str, Any] = {"results": {}}
@@ -398,7 +422,7 @@ def run_worker(side: str, folder: Path, out: Path, skip: dict[str, str], budget:
         with tempfile.TemporaryDirectory(prefix="sezkg-bench-io-") as tmp:
             spec, answer = Path(tmp) / "spec.json", Path(tmp) / "answer.json"
             spec.write_text(json.dumps({"side": side, "folder": str(folder), "out": str(out), "skip": skip,
-                                        "budget": budget, "queries": queries or [[], [], []]}))
+                                        "budget": budget, "queries": queries or [[], [], []], "alone": alone}))
             proc = subprocess.run([sys.executable, __file__, "--worker", str(spec), str(answer)])
             got = json.loads(answer.read_text()) if answer.exists() else {"results": {}}
         for key, value in got.items():
@@ -417,7 +441,7 @@ def run_worker(side: str, folder: Path, out: Path, skip: dict[str, str], budget:
 def worker_main(spec_path: Path, answer_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
     folder, out = Path(spec["folder"]), Path(spec["out"])
-    steps = Steps(spec["side"], spec["skip"], spec["budget"], answer_path)
+    steps = Steps(spec["side"], spec["skip"], spec["budget"], answer_path, spec["alone"])
     if spec["side"] == "sezkg":
         sezkg_side(folder, out, steps)
     else:
@@ -710,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
         size = Size(target)
         print(f"... sezkg at ~{target:,}", file=sys.stderr, flush=True)
         skip = skips(sizes, "sezkg", list(COMPARED), target, args.budget, args.memory_budget_gib * 1024)
-        answer = run_worker("sezkg", folder, worlds / "out", skip, args.budget)
+        answer = run_side("sezkg", folder, worlds / "out", skip, args.budget)
         size.sezkg, size.triples = results_of(answer), answer.get("triples", 0)
         size.sezkg = {k: v for k, v in size.sezkg.items() if v.note != DONE}
         size.report_progress = answer.get("report progress", [])
@@ -719,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
         skip = skips(sizes, "naive", naive_steps, target, args.naive_budget, args.memory_budget_gib * 1024)
         queries = [answer.get("overlap queries", []), answer.get("network queries", []),
                    answer.get("report queries", [])]
-        size.naive = results_of(run_worker("naive", folder, worlds / "out", skip, args.naive_budget, queries))
+        size.naive = results_of(run_side("naive", folder, worlds / "out", skip, args.naive_budget, queries))
         sizes.append(size)
         if "failed" in answer:
             print(f"note: {answer['failed']}")
