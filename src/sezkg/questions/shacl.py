@@ -61,10 +61,18 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import InputError
+
+if TYPE_CHECKING:  # for annotations only: rdflib is imported where it is used, as everywhere here
+    from rdflib import Graph, URIRef
+    from rdflib import Literal as RdflibLiteral
+    from rdflib.term import IdentifiedNode, Node
+
+    RdflibTerm = IdentifiedNode | RdflibLiteral  # what to_rdflib makes of a Term, and what pyshacl prints
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -115,11 +123,17 @@ class ShapesGraph:
         return cls(((q.subject, q.predicate, q.object) for q in store), prefixes, source)
 
     @classmethod
-    def from_rdflib(cls, graph, source: FilePath | None = None) -> ShapesGraph:
+    def from_rdflib(cls, graph: Graph, source: FilePath | None = None) -> ShapesGraph:
         """The same triples as an rdflib graph, blank node labels kept (to name pyshacl's results)."""
         from ..kg.convert import to_oxigraph
 
-        return cls(((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph),
+        def triple(s: Node, p: Node, o: Node) -> tuple[Term, ox.NamedNode, Term]:
+            subject, predicate, obj = to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)
+            if not isinstance(predicate, ox.NamedNode):  # rdflib takes any node there, RDF only an IRI
+                raise InputError(source or "shapes", f"a predicate that is not an IRI: {p.n3()}")
+            return subject, predicate, obj
+
+        return cls((triple(s, p, o) for s, p, o in graph),
                    {prefix: str(ns) for prefix, ns in graph.namespaces()}, source)
 
     @classmethod
@@ -204,7 +218,7 @@ def _nullable(sg: ShapesGraph, node: Term) -> bool:
         return all(_nullable(sg, m) for m in inner)
     if kind == "alternativePath":
         return any(_nullable(sg, m) for m in inner)
-    return kind in ("zeroOrMorePath", "zeroOrOnePath") or _nullable(sg, inner)
+    return kind in ("zeroOrMorePath", "zeroOrOnePath") or _nullable(sg, inner[0])
 
 
 def walk(x: str, path: Path, v: str, top: bool = False) -> str:
@@ -218,12 +232,13 @@ def walk(x: str, path: Path, v: str, top: bool = False) -> str:
     return f"LATERAL {{ {pattern} }}" if top else f"{{ {pattern} }}"
 
 
-def _path_kind(sg: ShapesGraph, node: Term) -> tuple[str, Term | list[Term]]:
-    """Which path construct a node is, in the order pyshacl tries them."""
+def _path_kind(sg: ShapesGraph, node: Term) -> tuple[str, list[Term]]:
+    """Which path construct a node is, in the order pyshacl tries them, and what it is made of:
+    the members of a sequence or an alternative, else the one path inside (an IRI: itself)."""
     if isinstance(node, ox.Literal):
         raise Unsupported("a literal as a path")
     if isinstance(node, ox.NamedNode):
-        return "iri", node
+        return "iri", [node]
     if sg.objects(node, RDF + "first"):
         members = sg.items(node)
         if members is None:
@@ -237,7 +252,7 @@ def _path_kind(sg: ShapesGraph, node: Term) -> tuple[str, Term | list[Term]]:
                 if members is None or len(members) < 2:
                     raise Unsupported("sh:alternativePath with fewer than two paths")
                 return kind, members
-            return kind, inner[0]
+            return kind, [inner[0]]
     raise Unsupported(f"a malformed path {node}")
 
 
@@ -246,10 +261,10 @@ def _path_text(sg: ShapesGraph, node: Term, depth: int) -> str:
     if depth > 10:
         raise Unsupported("a path nested too deep")
     if kind == "iri":
-        return f"<{inner.value}>"
+        return f"<{inner[0].value}>"
     if kind in ("sequence", "alternativePath"):
         return "(" + ("/" if kind == "sequence" else "|").join(_path_text(sg, m, depth + 1) for m in inner) + ")"
-    text = _path_text(sg, inner, depth + 1)
+    text = _path_text(sg, inner[0], depth + 1)
     return {"inversePath": f"^{text}", "zeroOrMorePath": f"{text}*", "oneOrMorePath": f"{text}+",
             "zeroOrOnePath": f"{text}?"}[kind]
 
@@ -259,7 +274,7 @@ def _walk(sg: ShapesGraph, node: Term, inverse: bool, depth: int) -> str:
     sequence keeps its written order (^(a/b) is walked as ^a/^b)."""
     kind, inner = _path_kind(sg, node)
     if kind == "iri":
-        return f"^<{inner.value}>" if inverse else f"<{inner.value}>"
+        return f"^<{inner[0].value}>" if inverse else f"<{inner[0].value}>"
     if kind == "sequence":
         if depth == 0 and len(inner) < 2:
             raise Unsupported("a sequence path with fewer than two paths")
@@ -267,9 +282,9 @@ def _walk(sg: ShapesGraph, node: Term, inverse: bool, depth: int) -> str:
     if kind == "alternativePath":
         return "(" + "|".join(_walk(sg, m, inverse, depth + 1) for m in inner) + ")"
     if kind == "inversePath":
-        return _walk(sg, inner, not inverse, depth + 1)
+        return _walk(sg, inner[0], not inverse, depth + 1)
     suffix = {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}[kind]
-    return f"({_walk(sg, inner, inverse, depth + 1)}){suffix}"
+    return f"({_walk(sg, inner[0], inverse, depth + 1)}){suffix}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,6 +342,13 @@ class Constraint:
         self.shape = shape
         self.parameter = parameter
 
+    @property
+    def argument(self) -> Term:
+        """The parameter, for the components that read it: each is built with one."""
+        if self.parameter is None:
+            raise RuntimeError(f"{type(self).__name__} of {self.shape.node} was built without its parameter")
+        return self.parameter
+
     def ok(self, c: Compiler, v: str) -> str:
         raise NotImplementedError
 
@@ -351,14 +373,14 @@ class ClassConstraint(ValueConstraint):
     component = SH + "ClassConstraintComponent"
 
     def ok(self, c: Compiler, v: str) -> str:
-        return safe(f"EXISTS {{ {v} {INSTANCE_OF} {term(self.parameter)} }}")
+        return safe(f"EXISTS {{ {v} {INSTANCE_OF} {term(self.argument)} }}")
 
     def checks(self, c: Compiler, focus: Focus) -> Iterator[Check]:
         # MINUS against all instances at once is some three times faster than EXISTS per value.
         shape = self.shape
         own = "BIND(?this AS ?value)" if shape.path is None else walk("?this", shape.path, "?value", top=True)
         sparql = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus('?this')} {own} "
-                  f"MINUS {{ ?value {INSTANCE_OF} {term(self.parameter)} }} }}")
+                  f"MINUS {{ ?value {INSTANCE_OF} {term(self.argument)} }} }}")
         yield Check(shape, self.component, sparql, self)
 
 
@@ -366,7 +388,7 @@ class DatatypeConstraint(ValueConstraint):
     component = SH + "DatatypeConstraintComponent"
 
     def ok(self, c: Compiler, v: str) -> str:
-        rule = self.parameter.value
+        rule = self.argument.value
         if rule == RDFS + "Literal":
             return f"isLiteral({v})"
         if rule == RDFS + "Datatype":  # any typed literal: rdflib sees xsd:string and tagged ones untyped
@@ -424,7 +446,7 @@ class LanguageInConstraint(ValueConstraint):
 class PatternConstraint(ValueConstraint):
     component = SH + "PatternConstraintComponent"
 
-    def __init__(self, shape: Shape, parameter: Term, regex: re.Pattern):
+    def __init__(self, shape: Shape, parameter: Term, regex: re.Pattern[str]):
         super().__init__(shape, parameter)
         self.regex = regex
 
@@ -456,7 +478,7 @@ class RangeConstraint(ValueConstraint):
         self.component = SH + kind[0].upper() + kind[1:] + "ConstraintComponent"
 
     def ok(self, c: Compiler, v: str) -> str:
-        bound = term(self.parameter)
+        bound = term(self.argument)
         exact = f"{fn('order', v, bound)} {self.operator} 0"
         if (isinstance(self.parameter, ox.Literal)
                 and self.parameter.datatype.value in (XSD + "integer", XSD + "decimal")):
@@ -495,11 +517,11 @@ class CountConstraint(Constraint):
 
     def holds(self, c: Compiler, x: str) -> str:
         if self.minimum:
-            return c.at_least(x, self.shape.path, self.limit)
-        return f"!{c.at_least(x, self.shape.path, self.limit + 1)}"
+            return c.at_least(x, self.shape.property_path, self.limit)
+        return f"!{c.at_least(x, self.shape.property_path, self.limit + 1)}"
 
     def checks(self, c: Compiler, focus: Focus) -> Iterator[Check]:
-        path, v = self.shape.path, c.var("v")
+        path, v = self.shape.property_path, c.var("v")
         if self.minimum and self.limit == 0:
             return
         if self.minimum and self.limit == 1:
@@ -524,9 +546,9 @@ class HasValueConstraint(Constraint):
 
     def holds(self, c: Compiler, x: str) -> str:
         if self.shape.path is None:
-            return f"sameTerm({x}, {term(self.parameter)})"
+            return f"sameTerm({x}, {term(self.argument)})"
         v = c.var("v")
-        return f"EXISTS {{ {walk(x, self.shape.path, v)} FILTER(sameTerm({v}, {term(self.parameter)})) }}"
+        return f"EXISTS {{ {walk(x, self.shape.path, v)} FILTER(sameTerm({v}, {term(self.argument)})) }}"
 
     def checks(self, c: Compiler, focus: Focus) -> Iterator[Check]:
         sparql = f"SELECT DISTINCT ?this WHERE {{ {focus('?this')} FILTER(!{self.holds(c, '?this')}) }}"
@@ -537,15 +559,15 @@ class UniqueLangConstraint(Constraint):
     component = SH + "UniqueLangConstraintComponent"
 
     def _pairs(self, c: Compiler, x: str, top: bool) -> tuple[str, str]:
-        a, b, path = c.var("a"), c.var("b"), self.shape.path
+        a, b, path = c.var("a"), c.var("b"), self.shape.property_path
         return a, (f"{walk(x, path, a, top)} {walk(x, path, b, top)} FILTER(isLiteral({a}) && isLiteral({b}) "
                    f"&& lang({a}) != \"\" && !sameTerm({a}, {b}) && LCASE(lang({a})) = LCASE(lang({b})))")
 
     def holds(self, c: Compiler, x: str) -> str:
-        return f"NOT EXISTS {{ {self._pairs(c, x, False)[1]} }}" if self.parameter.value == "true" else "true"
+        return f"NOT EXISTS {{ {self._pairs(c, x, False)[1]} }}" if self.argument.value == "true" else "true"
 
     def checks(self, c: Compiler, focus: Focus) -> Iterator[Check]:
-        if self.parameter.value != "true":
+        if self.argument.value != "true":
             return
         a, pairs = self._pairs(c, "?this", True)
         # One result per duplicated language, as pyshacl gives.
@@ -568,7 +590,7 @@ class PairConstraint(Constraint):
         return walk(x, self.shape.path, v, top)
 
     def _bodies(self, c: Compiler, x: str, v: str, top: bool) -> list[str]:
-        other = term(self.parameter)
+        other = term(self.argument)
         if self.kind == "equals":
             path = self.shape.path
             is_own = f"EXISTS {{ {x} {path.sparql} {v} }}" if path is not None else "false"
@@ -592,7 +614,7 @@ class PairConstraint(Constraint):
 
     def holds(self, c: Compiler, x: str) -> str:
         if self.shape.path is None:  # no BIND of x inside EXISTS: the value node is x itself
-            other, v = term(self.parameter), c.var("v")
+            other, v = term(self.argument), c.var("v")
             if self.kind == "equals":
                 return all_of([f"EXISTS {{ {x} {other} {x} }}",
                                f"NOT EXISTS {{ {x} {other} {v} . FILTER(!sameTerm({v}, {x})) }}"])
@@ -639,23 +661,26 @@ class QualifiedConstraint(Constraint):
         self.siblings, self.minimum, self.maximum = siblings, minimum, maximum
         self.component = SH + ("QualifiedMinCountConstraintComponent" if at_least_one
                                else "QualifiedMaxCountConstraintComponent")
-        self.limit = minimum if at_least_one else maximum
+        limit = minimum if at_least_one else maximum
+        if limit is None:
+            raise ValueError(f"{self.component} without its count")
+        self.limit = limit
         self.at_least_one = at_least_one
 
     def qualifies(self, c: Compiler, v: str) -> str:
-        test = c.conforms(self.parameter, v)
+        test = c.conforms(self.argument, v)
         if self.siblings:
             test = f"({test} && !(" + " || ".join(c.conforms(s, v) for s in self.siblings) + "))"
         return test
 
     def holds(self, c: Compiler, x: str) -> str:
-        path = self.shape.path
+        path = self.shape.property_path
         if self.at_least_one:
             return c.at_least(x, path, self.limit, lambda v: self.qualifies(c, v))
         return f"!{c.at_least(x, path, self.limit + 1, lambda v: self.qualifies(c, v))}"
 
     def checks(self, c: Compiler, focus: Focus) -> Iterator[Check]:
-        path, v = self.shape.path, c.var("q")
+        path, v = self.shape.property_path, c.var("q")
         if self.at_least_one:
             if self.limit <= 0:
                 return
@@ -740,6 +765,14 @@ class Shape:
     @property
     def has_targets(self) -> bool:
         return bool(self.target_nodes or self.target_classes or self.subjects_of or self.objects_of)
+
+    @property
+    def property_path(self) -> Path:
+        """The path, for what only a property shape has (counts, sh:uniqueLang, qualified shapes):
+        those are read from a shape only when it has one."""
+        if self.path is None:
+            raise RuntimeError(f"{self.node} is a node shape, read as a property shape")
+        return self.path
 
 
 class ShapeModel:
@@ -926,7 +959,7 @@ class ShapeModel:
         if flags_values:
             text = flags_values[0].value.lower() if isinstance(flags_values[0], ox.Literal) else ""
             flags = (re.IGNORECASE if "i" in text else 0) | (re.MULTILINE if "m" in text else 0)
-        found = []
+        found: list[Constraint] = []
         for v in values:
             if not isinstance(v, ox.Literal):
                 shape.problems.append("sh:pattern is not a literal")
@@ -973,7 +1006,7 @@ class ShapeModel:
     def _closed(self, shape: Shape, closed: Term) -> list[Constraint]:
         if _python_value(closed) is not True:
             return []
-        allowed = []
+        allowed: list[Term] = []
         for p in self.sg.objects(shape.node, SH + "property"):
             paths = self.sg.objects(p, SH + "path")
             if len(paths) != 1:
@@ -987,7 +1020,7 @@ class ShapeModel:
         return [ClosedConstraint(shape, closed, sorted(set(allowed), key=str))]
 
     def _sparql(self, shape: Shape, values: list[Term]) -> list[Constraint]:
-        found = []
+        found: list[Constraint] = []
         for node in values:
             selects = self.sg.objects(node, SH + "select")
             if len(selects) != 1 or not isinstance(selects[0], ox.Literal):
@@ -1116,7 +1149,8 @@ def _prepare_select(sg: ShapesGraph, shape: Shape, node: Term, select: str) -> S
     if re.search(r"[$?]PATH\b", masked):
         if shape.path is None:
             raise Unsupported("sh:sparql with $PATH on a node shape")
-        text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + shape.path.sparql, text)
+        path = shape.path.sparql
+        text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + path, text)
         masked = _masked(text)
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes(sg, node).items())
     select_at = re.search(r"\bSELECT\b", masked, re.IGNORECASE)
@@ -1128,7 +1162,7 @@ def _prepare_select(sg: ShapesGraph, shape: Shape, node: Term, select: str) -> S
     projects_this = bool(select_all) or bool(re.search(r"[$?]this\b", projection))
     if not projects_this:  # the rows must name their focus node
         modifier = re.match(r"\s*(DISTINCT|REDUCED)?", masked[select_at.end():], re.IGNORECASE)
-        insert_at = select_at.end() + len(modifier.group(0))
+        insert_at = select_at.end() + (len(modifier.group(0)) if modifier else 0)
         text = text[:insert_at] + " ?this " + text[insert_at:]
         masked = _masked(text)
     body = masked[masked.find("{"):]
@@ -1151,10 +1185,16 @@ def _inject_focus(query: str, focus: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _rdflib(value: Term):
+def _rdflib(value: Term | ox.Triple) -> RdflibTerm:
+    from rdflib import Literal
+    from rdflib.term import IdentifiedNode
+
     from ..kg.convert import to_rdflib
 
-    return to_rdflib(value)
+    converted = to_rdflib(value)
+    if not isinstance(converted, IdentifiedNode | Literal):  # to_rdflib's own promise is only a Node
+        raise TypeError(f"{value} became {converted!r}, not an rdflib IRI, blank node or literal")
+    return converted
 
 
 def _actual_type(python_value: object, rule: str) -> bool:
@@ -1183,7 +1223,7 @@ def datatype_ok(value: Term, rule: str) -> bool:
     return rule == RDF + "langString" and bool(v.language) and _actual_type(v.value, rule)
 
 
-def _string_of(v) -> str:
+def _string_of(v: Node) -> str:
     from rdflib import Literal
 
     if isinstance(v, Literal) and v.value is not None and v.datatype in (None, RDF + "langString", XSD + "string"):
@@ -1218,18 +1258,18 @@ def less(first: Term, second: Term, strict: bool) -> bool | None:
     if isinstance(a, BNode) or isinstance(b, BNode):
         return None
 
-    def comparable(x):
+    def comparable(x: RdflibTerm) -> tuple[bool, str | RdflibTerm]:
         if isinstance(x, URIRef):
             return True, str(x)
         if isinstance(x, Literal) and isinstance(x.value, str):
             return True, x.value
         return False, x
 
-    (a_string, a), (b_string, b) = comparable(a), comparable(b)
+    (a_string, a_key), (b_string, b_key) = comparable(a), comparable(b)
     if a_string != b_string:
         return False
     try:
-        return bool(a < b) if strict else bool(a <= b)
+        return bool(a_key < b_key) if strict else bool(a_key <= b_key)
     except TypeError:
         return None
 
@@ -1238,26 +1278,27 @@ class Exact:
     """The Python checks SPARQL calls, cached per validation run."""
 
     def __init__(self) -> None:
-        self.patterns: list[re.Pattern] = []
-        self._cache: dict[tuple, ox.Literal | None] = {}
+        self.patterns: list[re.Pattern[str]] = []
+        self._cache: dict[tuple[object, ...], ox.Literal | None] = {}
 
-    def pattern_index(self, regex: re.Pattern) -> int:
+    def pattern_index(self, regex: re.Pattern[str]) -> int:
         if regex not in self.patterns:
             self.patterns.append(regex)
         return self.patterns.index(regex)
 
-    def _cached(self, key: tuple, compute: Callable[[], object]) -> ox.Literal | None:
+    def _cached(self, key: tuple[object, ...], compute: Callable[[], bool | int | None]) -> ox.Literal | None:
         if key not in self._cache:
             result = compute()
             self._cache[key] = None if result is None else ox.Literal(result)
         return self._cache[key]
 
-    def functions(self) -> dict[ox.NamedNode, Callable]:
-        def datatype(value: Term, rule: ox.NamedNode):
+    # The value type is the one store.query asks for: a dict is invariant in it.
+    def functions(self) -> dict[ox.NamedNode, Callable[..., Term | ox.Triple | None]]:
+        def datatype(value: Term, rule: ox.NamedNode) -> ox.Literal | None:
             return self._cached(("d", value, rule), lambda: datatype_ok(value, rule.value))
 
-        def pattern(value: Term, index: ox.Literal):
-            def compute():
+        def pattern(value: Term, index: ox.Literal) -> ox.Literal | None:
+            def compute() -> bool:
                 if isinstance(value, ox.BlankNode):
                     return False
                 text = _string_of(_rdflib(value))
@@ -1265,14 +1306,14 @@ class Exact:
                 return bool(regex.match(text) or regex.search(text))
             return self._cached(("p", value, index), compute)
 
-        def length(value: Term):
+        def length(value: Term) -> ox.Literal | None:
             return self._cached(("l", value), lambda: None if isinstance(value, ox.BlankNode)
                                 else len(_string_of(_rdflib(value))))
 
-        def ordering(value: Term, bound: Term):
+        def ordering(value: Term, bound: Term) -> ox.Literal | None:
             return self._cached(("o", value, bound), lambda: order(value, bound))
 
-        def less_than(first: Term, second: Term, strict: ox.Literal):
+        def less_than(first: Term, second: Term, strict: ox.Literal) -> ox.Literal | None:
             return self._cached(("<", first, second, strict), lambda: less(first, second, strict.value == "true"))
 
         return {ox.NamedNode(FN + name): f for name, f in
@@ -1322,9 +1363,11 @@ class Compiler:
         return pattern
 
     def values_of(self, shape: Shape, focus: Focus) -> Focus:
+        path = shape.property_path
+
         def pattern(v: str) -> str:
             f = self.var("f")
-            return f"{{ {focus(f)} }} {walk(f, shape.path, v, top=True)}"
+            return f"{{ {focus(f)} }} {walk(f, path, v, top=True)}"
         return pattern
 
     # -- nested conformance --------------------------------------------------------------------
@@ -1467,33 +1510,38 @@ class Engine:
         report.results.sort(key=_result_key)
         return report
 
-    def _rows(self, store: ox.Store, sparql: str, substitutions: dict | None = None) -> Iterator[dict[str, Term]]:
+    def _rows(self, store: ox.Store, sparql: str,
+              substitutions: dict[ox.Variable, Term | ox.Triple] | None = None) -> Iterator[dict[str, Term]]:
         """The bound variables of each row."""
         try:
             solutions = store.query(sparql, use_default_graph_as_union=True, custom_functions=self._functions,
                                     substitutions=substitutions)
         except SyntaxError as exc:
             raise RuntimeError(f"the SHACL compiler wrote a query oxigraph cannot parse ({exc}):\n{sparql}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise RuntimeError(f"a SHACL check that is not a SELECT query:\n{sparql}")
         names = [v.value for v in solutions.variables]
         for row in solutions:
             yield {n: t for n, t in zip(names, row, strict=True) if t is not None}
 
     def _run(self, store: ox.Store, check: Check, compiler: Compiler) -> list[ShaclResult]:
         if isinstance(check.constraint, SparqlConstraint):
-            return self._run_sparql(store, check, compiler)
+            return self._run_sparql(store, check, check.constraint)
         shape = check.shape
         results = []
         for row in self._rows(store, check.sparql):
             path = shape.path
             if check.path_var is not None and check.path_var in row:
-                path = Path.predicate(row[check.path_var])
+                predicate = row[check.path_var]
+                if not isinstance(predicate, ox.NamedNode):
+                    raise RuntimeError(f"the SHACL compiler bound ?{check.path_var} to {predicate}, not a predicate")
+                path = Path.predicate(predicate)
             results.append(self._result(shape, check.component, row["this"], row.get("value"), path))
         return results
 
-    def _run_sparql(self, store: ox.Store, check: Check, compiler: Compiler) -> list[ShaclResult]:
-        """Rows of an sh:select become results the way pyshacl reads them (?failure, ?path,
-        ?value, message templates, duplicate rows dropped)."""
-        constraint: SparqlConstraint = check.constraint
+    def _run_sparql(self, store: ox.Store, check: Check, constraint: SparqlConstraint) -> list[ShaclResult]:
+        """Rows of an sh:select (the check's constraint) become results the way pyshacl reads them
+        (?failure, ?path, ?value, message templates, duplicate rows dropped)."""
         shape = check.shape
         if check.per_focus is not None:
             focus = check.per_focus
@@ -1510,7 +1558,7 @@ class Engine:
                     continue
                 failed.add(f)
                 this, path, value = None, None, None
-                variables = {k: v for k, v in bound.items() if k != "failure"}
+                variables: dict[str, Term | None] = {k: v for k, v in bound.items() if k != "failure"}
             else:
                 path, value = bound.pop("path", None), bound.pop("value", None)
                 this = bound.pop("this", None)
@@ -1543,6 +1591,8 @@ class Engine:
 
     def generic_messages(self) -> GenericMessages:
         if self._messages is None:
+            if self._store is None:
+                raise RuntimeError("pyshacl's messages print nodes of the data: validate a store first")
             self._messages = GenericMessages(self.sg, self.model, self._store)
         return self._messages
 
@@ -1575,7 +1625,7 @@ def _fill(message: str, variables: dict[str, Term | None]) -> str:
     return message
 
 
-def _result_key(r: ShaclResult) -> tuple:
+def _result_key(r: ShaclResult) -> tuple[str, str, str, str, str, tuple[str, ...]]:
     return (str(r.focus), r.shape_name, r.component, r.path.text if r.path else "", str(r.value), r.messages)
 
 
@@ -1620,7 +1670,7 @@ def refuse_recursion(shapes_path: FilePath | str) -> Iterator[None]:
                          + "; ".join(sorted(set(found))))
 
 
-def shapes_as_rdflib(sg: ShapesGraph, keep_targets: set[Term] | None = None):
+def shapes_as_rdflib(sg: ShapesGraph, keep_targets: set[Term] | None = None) -> Graph:
     """The shapes graph for pyshacl; with keep_targets, only those shapes keep their targets."""
     from rdflib import Graph
 
@@ -1658,7 +1708,7 @@ def pyshacl_results(store: ox.Store, sg: ShapesGraph, model: ShapeModel, roots: 
     return results_from_report(report, sg, model)
 
 
-def results_from_report(report, sg: ShapesGraph, model: ShapeModel) -> list[ShaclResult]:
+def results_from_report(report: Graph, sg: ShapesGraph, model: ShapeModel) -> list[ShaclResult]:
     """pyshacl's report graph as results (only the report's own results: sh:detail repeats them)."""
     from rdflib.namespace import SH as RSH
 
@@ -1666,12 +1716,18 @@ def results_from_report(report, sg: ShapesGraph, model: ShapeModel) -> list[Shac
 
     results = []
     for r in report.objects(None, RSH.result):
-        def one(p, r=r):
+        def one(p: URIRef, r: Node = r) -> Node | None:
             return report.value(r, p)
 
-        shape_node = to_oxigraph(one(RSH.sourceShape))
+        def required(p: URIRef) -> Node:
+            found = one(p)
+            if found is None:
+                raise ValueError(f"a result of pyshacl's report without {p}")
+            return found
+
+        shape_node = to_oxigraph(required(RSH.sourceShape))
         path_node = one(RSH.resultPath)
-        path = None
+        path: Path | None = None
         if path_node is not None:
             path_term = to_oxigraph(path_node)
             shape = model.shapes.get(shape_node)
@@ -1684,7 +1740,7 @@ def results_from_report(report, sg: ShapesGraph, model: ShapeModel) -> list[Shac
         value = one(RSH.value)
         constraint = one(RSH.sourceConstraint)
         results.append(ShaclResult(
-            to_oxigraph(one(RSH.focusNode)), to_oxigraph(value) if value is not None else None, path,
+            to_oxigraph(required(RSH.focusNode)), to_oxigraph(value) if value is not None else None, path,
             str(one(RSH.sourceConstraintComponent)), shape_node, model.name(shape_node),
             str(one(RSH.resultSeverity)), tuple(sorted({str(m) for m in report.objects(r, RSH.resultMessage)})),
             to_oxigraph(constraint) if constraint is not None else None))
@@ -1697,13 +1753,19 @@ def results_from_report(report, sg: ShapesGraph, model: ShapeModel) -> list[Shac
 # ---------------------------------------------------------------------------------------------
 
 
+def _printed(node: Term | None) -> Term:
+    """A node that a message prints: only the results that have one print it."""
+    if node is None:
+        raise TypeError("a message prints a node that its result does not have")
+    return node
+
+
 class GenericMessages:
     """The text pyshacl gives a result when its shape has no sh:message (rendered with pyshacl's
     own node printer; sets that pyshacl prints in hash order are printed sorted here)."""
 
     def __init__(self, sg: ShapesGraph, model: ShapeModel, store: ox.Store):
-        from pyshacl.rdfutil import stringify_node
-        from pyshacl.rdfutil.stringify import stringify_blank_node
+        from pyshacl.rdfutil.stringify import stringify_blank_node, stringify_node
         from rdflib import Graph
 
         self.stringify = stringify_node
@@ -1715,9 +1777,10 @@ class GenericMessages:
         self.data_graph = Graph()  # pyshacl prints data nodes with a fresh graph's prefixes
 
     def s(self, node: Term | None) -> str:
-        return self.stringify(self.shapes_graph, _rdflib(node))
+        return self.stringify(self.shapes_graph, _rdflib(_printed(node)))
 
     def d(self, node: Term | None) -> str:
+        node = _printed(node)
         graph = self.data_graph
         if isinstance(node, ox.BlankNode):  # pyshacl prints a blank node by what the data says of it
             from rdflib import Graph
@@ -1759,7 +1822,7 @@ class GenericMessages:
             groups = [" , ".join(self.s(m) for m in sg.items(h) or []) for h in heads]
             return groups[0] if len(groups) < 2 else " and ".join(f"({g})" for g in groups)
 
-        texts = {
+        texts: dict[str, Callable[[], str]] = {
             "MinCount": lambda: f"Less than {params('minCount')[0].value} values on {on}",
             "MaxCount": lambda: f"More than {params('maxCount')[0].value} values on {on}",
             "Class": lambda: listed("class", "Value class is not in classes ({})", "Value does not have class {}"),
