@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from .. import __version__
 from . import ui
 
+TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
+if TYPE_CHECKING:
+    from ..questions.catalogue import Query
+    from ..questions.endpoint import Runner
+
 LANGUAGES = (("en", "English"), ("ru", "Русский"), ("kk", "Қазақша"))
 
 CSS = """
@@ -103,21 +108,22 @@ class Names:
                 for lang, names in sorted(self.other.items())}
 
 
-def names_in_other_languages(runner, queries, english: dict[str, str] | None = None) -> Names:  # type: ignore[no-untyped-def]
+def names_in_other_languages(runner: Runner, queries: dict[str, Query],
+                             english: dict[str, str] | None = None) -> Names:
     """Russian and Kazakh names where a thing has one (not the English fallback). `english`,
     the English labels when the caller has them already (an overlap report's), is not asked again."""
     from ..questions.catalogue import stream_select
     from ..questions.overlaps import labels
 
     english = labels(runner, queries, "en") if english is None else english
-    other = {}
+    other: dict[str, dict[str, str]] = {}
     for lang, _ in LANGUAGES[1:]:
         # `labels` in this language is these where a thing has one and its English otherwise;
         # only the things whose name differs from the English are kept, so these suffice.
         variables, tuples = stream_select(runner, queries["labels-in-language"], {"lang": lang})
         at_thing, at_label = variables.index("thing"), variables.index("label")
-        found = {t[at_thing].value: t[at_label].value for t in tuples
-                 if t[at_thing] is not None and t[at_label] is not None}
+        pairs = ((t[at_thing], t[at_label]) for t in tuples)
+        found = {thing.value: label.value for thing, label in pairs if thing is not None and label is not None}
         other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
     return Names(other)
 
@@ -199,7 +205,7 @@ def page_parts(title: str, body: list[str], nav: str = "", *, data_date: str = "
     return [opening, *body, closing]
 
 
-def newest_source_date(kg) -> str:  # type: ignore[no-untyped-def]
+def newest_source_date(kg: Runner) -> str:
     """The issue date of the newest source described in the graph: the date the data is as of."""
     rows = kg.select("PREFIX sez: <https://w3id.org/sezkg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
                      "SELECT (MAX(STR(?d)) AS ?newest) WHERE { ?s a sez:Source ; dcterms:issued ?d }")

@@ -18,9 +18,12 @@ import io
 import json
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 from ..kg.resources import default_files
+from ..kg.rows import Row
 from ..questions.catalogue import Query, catalogue, run_select
 from ..questions.endpoint import Runner
 from . import ui
@@ -30,13 +33,16 @@ from .chrome import Names, name, page
 WIDTH = 900
 LAT0 = math.radians(48.0)
 
+# (longitude, latitude) -> (x, y) on the map
+Projection = Callable[[float, float], tuple[float, float]]
 
-def _v(row: dict, key: str) -> str:
+
+def _v(row: Row, key: str) -> str:
     term = row.get(key)
     return term.value if term is not None else ""
 
 
-def _features() -> list[dict]:
+def _features() -> list[dict[str, Any]]:
     text = resources.files("sezkg").joinpath(
         "views/assets/vendor/kazakhstan-regions/kazakhstan-regions.geojson").read_text(encoding="utf-8")
     return list(json.loads(text)["features"])
@@ -47,13 +53,13 @@ def _crosswalk() -> dict[str, tuple[str, str]]:
     return {r["region"]: (r["feature"], r["relation"]) for r in csv.DictReader(io.StringIO(text))}
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     if geometry["type"] == "Polygon":
         return list(geometry["coordinates"])
     return [ring for polygon in geometry["coordinates"] for ring in polygon]
 
 
-def _projector(features: list[dict]):  # type: ignore[no-untyped-def]
+def _projector(features: list[dict[str, Any]]) -> tuple[Projection, float]:
     points = [p for f in features for ring in _rings(f["geometry"]) for p in ring]
     xs = [p[0] * math.cos(LAT0) for p in points]
     ys = [-p[1] for p in points]
@@ -66,7 +72,7 @@ def _projector(features: list[dict]):  # type: ignore[no-untyped-def]
     return project, height
 
 
-def _path(geometry: dict, project) -> str:  # type: ignore[no-untyped-def]
+def _path(geometry: dict[str, Any], project: Projection) -> str:
     parts = []
     for ring in _rings(geometry):
         coords = [project(lon, lat) for lon, lat in ring]
@@ -74,7 +80,7 @@ def _path(geometry: dict, project) -> str:  # type: ignore[no-untyped-def]
     return "".join(parts)
 
 
-def map_data(runner: Runner, queries: dict[str, Query], labels: dict[str, str]) -> dict:
+def map_data(runner: Runner, queries: dict[str, Query], labels: dict[str, str]) -> dict[str, Any]:
     """Zones with type, status, regions and areas by source; regions with their zones."""
     tables = catalogue(default_files().queries / "tables")
     status = {_v(r, "zone"): _v(r, "status") for r in run_select(runner, queries["zones-in-force"])}
@@ -98,7 +104,7 @@ def map_data(runner: Runner, queries: dict[str, Query], labels: dict[str, str]) 
     return {"zones": sorted(zones, key=lambda z: z["label"]), "byFeature": {k: sorted(set(v)) for k, v in by_feature.items()}}
 
 
-def map_svg(data: dict) -> str:
+def map_svg(data: dict[str, Any]) -> str:
     features = _features()
     project, height = _projector(features)
     counts = {k: len(v) for k, v in data["byFeature"].items()}
@@ -143,7 +149,7 @@ def map_html(runner: Runner, queries: dict[str, Query], labels: dict[str, str], 
     type_options = "".join(f'<option value="{e(i)}">{e(label)}</option>' for i, label in types)
     status_options = "".join(f'<option value="{e(s)}">{e(s)}</option>' for s in statuses)
 
-    def zone_item(z: dict) -> str:
+    def zone_item(z: dict[str, Any]) -> str:
         where = ", ".join(name(g["id"], g["label"]) for g in z["regions"]) or "no source places it in a region"
         kinds = ", ".join(name(t["id"], t["label"]) for t in z["types"]) or "type not stated"
         area = f'; {" or ".join(z["areas"])} hectares' if z["areas"] else ""

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from ..kg.rows import Row, Rows
 from ..questions.catalogue import Query, run_select
 from ..questions.endpoint import Runner
 from ..questions.overlaps import OverlapReport
@@ -50,7 +51,7 @@ KEY_MEASURES = ("business-investment", "infrastructure-investment", "employment"
                 "unused-land-share")
 
 
-def _v(row: dict, key: str) -> str:
+def _v(row: Row, key: str) -> str:
     term = row.get(key)
     return term.value if term is not None else ""
 
@@ -124,7 +125,7 @@ class FrontPage:
         self.today = today
         self._figures: list[Figure] | None = None
 
-    def rows(self, query: str, **params: str | list[str]):  # type: ignore[no-untyped-def]
+    def rows(self, query: str, **params: str | list[str]) -> Rows:
         return run_select(self.runner, self.queries[query], params or None)
 
     def name(self, iri: str) -> str:
@@ -392,8 +393,8 @@ class FrontPage:
             for c in columns:
                 value = _v(r, c)
                 known = value not in ("0", "false", "")
-                shown = ("yes" if value == "true" else "no") if value in ("true", "false") else value
-                cells.append(f'<span class="{"known" if known else "gap"}">{_e(shown)}</span>')
+                text = ("yes" if value == "true" else "no") if value in ("true", "false") else value
+                cells.append(f'<span class="{"known" if known else "gap"}">{_e(text)}</span>')
             body.append(cells)
         return ('<h2 id="completeness">What the graph knows, zone by zone</h2>'
                 '<p>Each number counts the sources that give the fact (mandates, figures and findings: how many); '

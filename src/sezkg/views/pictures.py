@@ -5,6 +5,7 @@ organisation overlap network for Gephi or Cytoscape desktop."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -12,8 +13,13 @@ from ..questions.kinds import KINDS
 from ..questions.overlaps import OverlapReport, overlap_graph
 from .viz import KIND_LABELS, matrix_data
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def _pyplot():
+
+def _start_pyplot() -> None:
+    """Ready matplotlib to draw into files. The caller imports pyplot itself after this (a module
+    handed back as a value loses its types); never at the top: only `--png` needs matplotlib."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -21,10 +27,9 @@ def _pyplot():
 
     plt.rcParams["svg.hashsalt"] = "sezkg"  # stable ids in SVG output
     plt.rcParams["font.size"] = 9
-    return plt
 
 
-def _save(fig, stem: Path) -> list[Path]:
+def _save(fig: Figure, stem: Path) -> list[Path]:
     paths = []
     for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
         path = stem.with_suffix(suffix)
@@ -35,8 +40,10 @@ def _save(fig, stem: Path) -> list[Path]:
     return paths
 
 
-def network_images(data: dict, stem: Path) -> list[Path]:
-    plt = _pyplot()
+def network_images(data: dict[str, Any], stem: Path) -> list[Path]:
+    _start_pyplot()
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(13, 9))
     pos = {n["id"]: (n["x"], 1 - n["y"]) for n in data["nodes"]}
     for link in data["links"]:
@@ -68,11 +75,13 @@ def network_images(data: dict, stem: Path) -> list[Path]:
     return paths
 
 
-def matrix_images(data: dict, report: OverlapReport, stem: Path) -> list[Path]:
-    plt = _pyplot()
+def matrix_images(data: dict[str, Any], report: OverlapReport, stem: Path) -> list[Path]:
+    _start_pyplot()
+    import matplotlib.pyplot as plt
+
     orgs, fns, counts, marked = matrix_data(data, report)
     if not orgs or not fns:
-        return _placeholder(plt, stem, "No mandates in the data: nothing to draw.")
+        return _placeholder(stem, "No mandates in the data: nothing to draw.")
     grid = [[counts.get((o["id"], f["id"]), 0) for f in fns] for o in orgs]
     fig, ax = plt.subplots(figsize=(max(8, 0.45 * len(fns) + 5), max(5, 0.32 * len(orgs) + 2)))
     image = ax.imshow(grid, cmap="Blues", aspect="auto", vmin=0)
@@ -94,7 +103,9 @@ def matrix_images(data: dict, report: OverlapReport, stem: Path) -> list[Path]:
     return paths
 
 
-def _placeholder(plt, stem: Path, text: str) -> list[Path]:
+def _placeholder(stem: Path, text: str) -> list[Path]:
+    import matplotlib.pyplot as plt  # set up by the caller (_start_pyplot)
+
     fig, ax = plt.subplots(figsize=(6, 1.2))
     ax.text(0.5, 0.5, text, ha="center", va="center")
     ax.set_axis_off()

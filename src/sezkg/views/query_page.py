@@ -49,13 +49,13 @@ QUERY_CSS = """
 """
 
 
-def query_page_data(runner: Runner, queries: dict[str, Query] | None = None) -> dict:
+def query_page_data(runner: Runner, queries: dict[str, Query] | None = None) -> dict[str, object]:
     """The catalogue with typed parameters, and for IRI parameters the named things of the
     kind each wants (zones, organisations, functions, regions, sources), sorted by name."""
     queries = queries or catalogue()
     names = resolver(runner, queries)  # the same names and kinds `--param` resolves against
     labels = names.labels
-    by_kind: dict[str, list[dict]] = defaultdict(list)
+    by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
     for iri, found in names.kinds.items():
         for kind in found:
             by_kind[kind].append({"iri": iri, "label": labels[iri]})

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..kg.files import building_folder
-from ..kg.load import KnowledgeGraph, quad_key
+from ..kg.load import KnowledgeGraph, graph_iri, quad_key, term_value
 from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..publish.export import serialize, serialize_to
 from ..publish.jsonld import Compactor, load_context, to_jsonld
@@ -86,19 +86,35 @@ def site_path(iri: str) -> str | None:
     return path
 
 
+def _page_path(iri: str) -> str:
+    """The site folder of an IRI the site has a page for (one of `SiteBuilder.pages`)."""
+    path = site_path(iri)
+    if path is None:
+        raise ValueError(f"no page in the site for <{iri}>")
+    return path
+
+
+def _turtle(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    if data is None:  # pyoxigraph gives None only when it has written to an output it was given
+        raise RuntimeError("pyoxigraph returned no Turtle")
+    return data
+
+
 class SiteBuilder:
     def __init__(self, kg: KnowledgeGraph, base_url: str = BASE, endpoint: str | None = None):
         self.kg = kg
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.endpoint = endpoint
         self.queries = catalogue()
-        self.labels = {r["thing"].value: r["label"].value for r in run_select(kg, self.queries["labels"])}
+        self.labels: dict[str, str] = {r["thing"].value: r["label"].value
+                                       for r in run_select(kg, self.queries["labels"])}
         self.compactor = Compactor(load_context())
         # A thing's quads are looked up in the store as its page is written, not held: held as
         # Python objects, every quad by subject and by object took the ~5M site to a 9.3 GiB peak.
         self.subjects = sorted(s.value for s in kg.subjects() if isinstance(s, ox.NamedNode))
         self.pages = [s for s in self.subjects if site_path(s)]
-        self.page_set = {site_path(i) for i in self.pages}
+        self.page_set = {_page_path(i) for i in self.pages}
         self.graph_set = set(kg.graph_names())
         self.names = names_in_other_languages(kg, self.queries)
         self.data_date = newest_source_date(kg)
@@ -122,9 +138,11 @@ class SiteBuilder:
         text = f'<span data-iri="{_e(iri)}">{_e(self.label(iri))}</span>' if iri in self.labels else _e(self.label(iri))
         return f'<a href="{_e(href)}">{text}</a>' if href else link_to(iri, text)
 
-    def value_html(self, from_path: str, term) -> str:
+    def value_html(self, from_path: str, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
         if isinstance(term, ox.NamedNode):
             return self.link(from_path, term.value)
+        if not isinstance(term, ox.Literal):  # the loader lets no blank node in; sezkg quotes no triple
+            raise TypeError(f"a value that is neither an IRI nor a literal: {term}")
         suffix = f' <span class="kind">@{_e(term.language)}</span>' if term.language else ""
         return _e(term.value) + suffix
 
@@ -136,9 +154,9 @@ class SiteBuilder:
 
     def entity_page(self, iri: str, quads: list[ox.Quad] | None = None) -> str:
         """The page of a thing; `quads`, if given, are `quads_about(iri)`."""
-        path = site_path(iri)
+        path = _page_path(iri)
         quads = self.quads_about(iri) if quads is None else quads
-        types = sorted({q.object.value for q in quads if q.predicate.value == RDF_TYPE})
+        types = sorted({term_value(q.object) for q in quads if q.predicate.value == RDF_TYPE})
         groups: dict[str, list[ox.Quad]] = defaultdict(list)
         for q in quads:
             if q.predicate.value != RDF_TYPE:
@@ -147,15 +165,15 @@ class SiteBuilder:
         for prop in sorted(groups, key=lambda p: (self.label(p), p)):
             for q in groups[prop]:
                 rows.append(f"<tr><td>{self.link(path, prop)}</td><td>{self.value_html(path, q.object)}</td>"
-                            f"<td>{self.link(path, q.graph_name.value)}</td></tr>")
-        incoming = sorted({(q.subject.value, q.predicate.value)
+                            f"<td>{self.link(path, graph_iri(q))}</td></tr>")
+        incoming = sorted({(term_value(q.subject), q.predicate.value)
                            for q in self.kg.store.quads_for_pattern(None, None, ox.NamedNode(iri), None)
                            if q.predicate.value != RDF_TYPE})
         incoming_html = "".join(f"<li>{self.link(path, s)} — {self.link(path, p)}</li>" for s, p in incoming[:500])
         graph_facts = ""
         if iri in self.graph_set:  # a source: list what it states
             statements = list(self.kg.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
-            stated = sorted({q.subject.value for q in statements})
+            stated = sorted({term_value(q.subject) for q in statements})
             graph_facts = (f"<h2>What this source states</h2><p>{len(statements)} statements about "
                            f"{len(stated)} things:</p><ul>"
                            + "".join(f"<li>{self.link(path, s)}</li>" for s in stated) + "</ul>")
@@ -197,9 +215,9 @@ class SiteBuilder:
             values = [q.object for q in self.quads_about(iri) if q.predicate.value == prop]
             return ", ".join(self.value_html("ontology", v) for v in values) or "—"
 
-        sections = {"Classes": [], "Properties": []}
+        sections: dict[str, list[str]] = {"Classes": [], "Properties": []}
         for term in terms:
-            kinds = {q.object.value for q in self.quads_about(term) if q.predicate.value == RDF_TYPE}
+            kinds = {term_value(q.object) for q in self.quads_about(term) if q.predicate.value == RDF_TYPE}
             is_class = OWL + "Class" in kinds
             example = used_as_class.get(term) if is_class else used_as_property.get(term)
             local = term.split("#", 1)[1]
@@ -224,7 +242,7 @@ class SiteBuilder:
         d = ox.NamedNode(DATASET)
         t: list[ox.Triple] = []
 
-        def add(s, p, o):
+        def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
             t.append(ox.Triple(s, ox.NamedNode(p), o))
 
         lit = ox.Literal
@@ -269,12 +287,12 @@ class SiteBuilder:
                 add(part, VOID + key, ox.NamedNode(iri))
                 add(part, VOID + count, lit(row[count].value, datatype=integer))
         prefixes = {**PREFIXES, "void": VOID, "dcat": DCAT}
-        return ox.serialize(sorted(set(t), key=str), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return _turtle(sorted(set(t), key=str), prefixes)
 
     def index_page(self) -> str:
         groups: dict[str, list[str]] = defaultdict(list)
         for iri in self.pages:
-            groups[site_path(iri).split("/")[0 if not iri.startswith(BASE + "id/") else 1]].append(iri)
+            groups[_page_path(iri).split("/")[0 if not iri.startswith(BASE + "id/") else 1]].append(iri)
         parts = []
         for name in sorted(groups):
             items = "".join(f"<li>{self.link('', i)}</li>" for i in sorted(groups[name], key=self.label))
@@ -292,12 +310,12 @@ class SiteBuilder:
         """Write the whole site into a fresh folder swapped in at the end; returns the page count."""
         with building_folder(out, "site", force) as building:
             for iri in self.pages:
-                folder = building / site_path(iri)
+                folder = building / _page_path(iri)
                 folder.mkdir(parents=True, exist_ok=True)
                 quads = self.quads_about(iri)
                 (folder / "index.html").write_text(self.entity_page(iri, quads), encoding="utf-8")
                 triples = sorted({q.triple for q in quads}, key=str)
-                (folder / "index.ttl").write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+                (folder / "index.ttl").write_bytes(_turtle(triples, PREFIXES))
                 (folder / "index.jsonld").write_bytes(to_jsonld(quads, compactor=self.compactor))
             (building / "ontology").mkdir(exist_ok=True)
             (building / "ontology" / "index.html").write_text(self.ontology_page(), encoding="utf-8")

@@ -6,13 +6,14 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
 from ..kg.namespaces import PREFIXES
 from ..questions.kinds import TIER_LABELS
 from ..questions.kinds import kind as kind_named
-from ..questions.overlaps import OverlapNetwork, OverlapReport
+from ..questions.overlaps import Evidence, OverlapNetwork, OverlapReport
 from ..questions.validate import ValidationReport
 
 
@@ -145,7 +146,7 @@ def terminal_width() -> int:
     return max(40, shutil.get_terminal_size((120, 24)).columns)
 
 
-def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str,
+def rows_text(variables: list[str], rows: Sequence[Mapping[str, object]], fmt: str,
               labels: dict[str, str] | None = None, iris: bool = False, width: int | None = None) -> str:
     """Rows as a table (fitted to the terminal), CSV, JSON or Markdown. Unless `iris`, every
     IRI column gets its label: beside the identifier in a table, as a `<name>_label` column in
@@ -163,7 +164,7 @@ def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str,
             if labels is not None and v in iri_columns:
                 columns.append(f"{v}_label")
 
-        def value(row: dict, column: str) -> str:
+        def value(row: Mapping[str, object], column: str) -> str:
             if column.endswith("_label") and column[:-6] in iri_columns and column not in variables:
                 return label_of(row.get(column[:-6]))
             return term_text(row.get(column))
@@ -194,10 +195,10 @@ def rows_text(variables: list[str], rows: list[dict[str, object]], fmt: str,
 
 # ---------------------------------------------------------------- overlaps
 
-def overlaps_payload(report: OverlapReport) -> dict:
+def overlaps_payload(report: OverlapReport) -> dict[str, object]:
     label = report.label
 
-    def evidence(items) -> list[dict]:
+    def evidence(items: Iterable[Evidence]) -> list[dict[str, str]]:
         return [{"kind": e.kind, "iri": e.iri, "label": e.label, "detail": e.detail,
                  "source": e.source, "source_label": e.source_label} for e in items]
 

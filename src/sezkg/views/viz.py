@@ -16,14 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
 from ..kg.files import write_text_atomic
+from ..kg.rows import Row
 from ..questions.catalogue import Query, catalogue, run_select, stream_select
 from ..questions.endpoint import Runner
-from ..questions.kinds import KINDS
+from ..questions.kinds import KINDS, OverlapKind
 from ..questions.kinds import kind as kind_named
 from ..questions.overlaps import OverlapReport, find_overlaps
 from . import ui
@@ -32,6 +34,9 @@ from .text import compact_iri
 
 KIND_LABELS = {k.name: k.label for k in KINDS}
 NETWORK_KINDS = tuple(k.name for k in KINDS if k.drawn)
+
+# The facts of the network's nodes, by node IRI: property, value, source, sourceIri and url of each.
+Facts = dict[str, list[dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class VizFiles:
 
 # ---------------------------------------------------------------- data
 
-def _v(row: dict, name: str) -> str:
+def _v(row: Row, name: str) -> str:
     term = row.get(name)
     return term.value if term is not None else ""
 
@@ -56,7 +61,7 @@ def _short(label: str) -> str:
 
 
 def network_data(runner: Runner, report: OverlapReport | None = None,
-                 queries: dict[str, Query] | None = None, names: Names | None = None) -> dict:
+                 queries: dict[str, Query] | None = None, names: Names | None = None) -> dict[str, Any]:
     """The network page's data: nodes with a layout, their names in other languages and every
     other name they go by (for search), mandate links, overlap edges, facts."""
     queries = queries or catalogue()
@@ -164,8 +169,8 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 FACTS_BATCH = 1000  # subjects asked for by one who-says-so query
 
 
-def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: dict[str, str]) -> dict[str, list[dict]]:
-    facts: dict[str, list[dict]] = defaultdict(list)
+def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: dict[str, str]) -> Facts:
+    facts: Facts = defaultdict(list)
     # The facts of the nodes only, a thousand at a time: the whole of who-says-so is every fact
     # of the KG (~1M rows at ~1M triples: 20 s and GBs, for a tenth of the rows used).
     ordered = sorted(nodes)
@@ -192,15 +197,16 @@ def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: d
     return dict(sorted(facts.items()))
 
 
-def synthetic_network_data(organisations: int, functions: int, zones: int, seed: int = 7) -> dict:
+def synthetic_network_data(organisations: int, functions: int, zones: int, seed: int = 7) -> dict[str, Any]:
     """A network of the real data's shape and any size (for the 1,000-node responsiveness check)."""
     rng = random.Random(seed)
     org_ids = [f"https://example.org/org/{i}" for i in range(organisations)]
     fn_ids = [f"https://example.org/function/{i}" for i in range(functions)]
     zone_ids = [f"https://example.org/zone/{i}" for i in range(zones)]
-    nodes = ([{"id": o, "label": f"Organisation {i}", "short": f"Org {i}", "kind": "organisation"} for i, o in enumerate(org_ids)]
-             + [{"id": f, "label": f"Function {i}", "short": f"Fn {i}", "kind": "function"} for i, f in enumerate(fn_ids)]
-             + [{"id": z, "label": f"Zone {i}", "short": f"Zone {i}", "kind": "zone"} for i, z in enumerate(zone_ids)])
+    nodes: list[dict[str, Any]] = (
+        [{"id": o, "label": f"Organisation {i}", "short": f"Org {i}", "kind": "organisation"} for i, o in enumerate(org_ids)]
+        + [{"id": f, "label": f"Function {i}", "short": f"Fn {i}", "kind": "function"} for i, f in enumerate(fn_ids)]
+        + [{"id": z, "label": f"Zone {i}", "short": f"Zone {i}", "kind": "zone"} for i, z in enumerate(zone_ids)])
     for n in nodes:
         n["x"], n["y"] = round(rng.random(), 4), round(rng.random(), 4)
     links, overlaps = [], []
@@ -235,7 +241,8 @@ def copy_assets(out: Path, packages: tuple[str, ...], own: tuple[str, ...] = ())
     for package in packages:
         target = out / "assets" / "vendor" / package
         target.mkdir(parents=True, exist_ok=True)
-        for item in root.joinpath("vendor", package).iterdir():
+        # A name a call: before Python 3.11, a Traversable's joinpath is promised one name only.
+        for item in root.joinpath("vendor").joinpath(package).iterdir():
             if item.is_file():
                 with resources.as_file(item) as path:
                     shutil.copyfile(path, target / item.name)
@@ -267,7 +274,7 @@ NETWORK_CSS = """
 
 
 def _legend(kinds: list[str]) -> str:
-    def line(k) -> str:  # type: ignore[no-untyped-def]
+    def line(k: OverlapKind) -> str:
         dash = f' stroke-dasharray="{k.dash}"' if k.dash else ""
         return (f'<li><svg width="46" height="10" aria-hidden="true"><line x1="2" y1="5" x2="44" y2="5" '
                 f'stroke="{k.colour}" stroke-width="4"{dash}/></svg> {html.escape(k.label)}</li>')
@@ -282,7 +289,7 @@ def _legend(kinds: list[str]) -> str:
     return '<ul class="legend" aria-label="Legend">' + shapes + "".join(line(kind_named(k)) for k in kinds) + "</ul>"
 
 
-def script_json_parts(data: dict, items: int = 2_000) -> list[str]:
+def script_json_parts(data: dict[str, object], items: int = 2_000) -> list[str]:
     """`json.dumps(data, ensure_ascii=False, sort_keys=True)` with every "</" written "<\\/" (so
     it cannot end the <script> it sits in), as parts whose concatenation it is: a top-level list
     or dict is written `items` entries at a time, so the network's data (~190 MB at ~5M
@@ -320,11 +327,11 @@ FACTS_PER_FILE = 500
 FACTS_FOLDER = "network-facts"
 
 
-def split_facts(data: dict) -> tuple[dict, list[dict[str, list[dict]]]]:
+def split_facts(data: dict[str, Any]) -> tuple[dict[str, Any], list[Facts]]:
     """The network page's data and its facts files: up to FACTS_INLINE facts, the data as it is
     and no file; over, the data without its facts, each node that has any saying in which file
     they are (`factsIn`), and the files' facts in order (the nodes by IRI, FACTS_PER_FILE a file)."""
-    facts: dict[str, list[dict]] = data["facts"]
+    facts: Facts = data["facts"]
     if sum(len(rows) for rows in facts.values()) <= FACTS_INLINE:
         return data, []
     ids = sorted(facts)
@@ -335,7 +342,7 @@ def split_facts(data: dict) -> tuple[dict, list[dict[str, list[dict]]]]:
     return {**data, "nodes": nodes, "facts": {}, "factsFolder": FACTS_FOLDER}, files
 
 
-def facts_script(index: int, facts: dict[str, list[dict]]) -> str:
+def facts_script(index: int, facts: Facts) -> str:
     """A facts file: a script that hands the network page its facts (a <script src> is read from
     file:// where a fetch is refused). JSON is a JavaScript expression (U+2028 and U+2029 written
     as escapes, which JavaScript before 2019 read as line ends), and a script file has no
@@ -344,7 +351,7 @@ def facts_script(index: int, facts: dict[str, list[dict]]) -> str:
     return f"sezkgFacts({index}, {text});\n"
 
 
-def write_facts_files(out: Path, files: list[dict[str, list[dict]]]) -> None:
+def write_facts_files(out: Path, files: list[Facts]) -> None:
     """The facts files in out/FACTS_FOLDER, put in place whole (a folder of an earlier run is
     replaced; one sezkg did not build is refused); with none, such an earlier folder is removed."""
     from ..kg.files import MARKER, building_folder
@@ -364,13 +371,13 @@ def write_facts_files(out: Path, files: list[dict[str, list[dict]]]) -> None:
 NETWORK_DRAW_LIMIT = 3_000
 
 
-def network_html(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
+def network_html(data: dict[str, Any], title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
                  data_date: str = "", prefix: str = "") -> str:
     """The network page; its scripts are loaded from `prefix`assets/ (see copy_assets)."""
     return "".join(network_page_parts(data, title, nav, names, data_date, prefix))
 
 
-def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
+def network_page_parts(data: dict[str, Any], title: str = ui.NETWORK_TITLE, nav: str = "", names: Names | None = None,
                        data_date: str = "", prefix: str = "") -> list[str]:
     """`network_html` in parts (see chrome.page_parts): the data's JSON is one, never copied."""
     kinds = "".join(
@@ -407,7 +414,7 @@ def network_page_parts(data: dict, title: str = ui.NETWORK_TITLE, nav: str = "",
                       head=f"<style>{NETWORK_CSS}</style>", scripts=extra + scripts)
 
 
-def compact_links(links: list[dict]) -> dict[str, list]:
+def compact_links(links: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """The network's links as the page carries them: each IRI once, in `linkIris`, and each link
     as [kind, source, target, functions, zones] with numbers for the IRIs (network.js reads them
     back into objects). Links are most of the page at world scale and an IRI is ~60 bytes:
@@ -419,14 +426,14 @@ def compact_links(links: list[dict]) -> dict[str, list]:
                        [at[z] for z in link["zones"]]] for link in links]}
 
 
-def compact_node(node: dict) -> dict:
+def compact_node(node: dict[str, Any]) -> dict[str, Any]:
     """A node as the page carries it: without an empty `alt` or `names`, or a `short` that is
     its label (network.js reads a missing one as empty or as the label)."""
     return {k: v for k, v in node.items()
             if not ((k in ("alt", "names") and not v) or (k == "short" and v == node["label"]))}
 
 
-def expand_links(page_data: dict) -> list[dict]:
+def expand_links(page_data: dict[str, Any]) -> list[dict[str, Any]]:
     """The links of a page's data as `network_data` made them (the inverse of compact_links)."""
     iris = page_data["linkIris"]
     return [{"source": iris[s], "target": iris[t], "kind": kind, "zones": [iris[z] for z in zones],
@@ -437,7 +444,8 @@ NODE_WORDS = {"organisation": "organisation", "function": "governance function",
               "finding": "audit or brief finding"}
 
 
-def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dict], dict, set]:
+def matrix_data(data: dict[str, Any], report: OverlapReport) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]], dict[tuple[str, str], int], set[tuple[str, str]]]:
     orgs = [n for n in data["nodes"] if n["kind"] == "organisation"]
     fns = data["functions"]
     counts: dict[tuple[str, str], int] = {}
@@ -447,7 +455,7 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
     held: dict[str, list[str]] = defaultdict(list)  # the functions each organisation holds
     for (o, f) in counts:
         held[o].append(f)
-    marked = set()
+    marked: set[tuple[str, str]] = set()
     broader = data.get("broader", {})
     for ov in report.overlaps:
         if kind_named(ov.kind).inferred and ov.function:
@@ -465,11 +473,11 @@ def matrix_data(data: dict, report: OverlapReport) -> tuple[list[dict], list[dic
 MATRIX_ROWS = 2_000
 
 
-def matrix_html(data: dict, report: OverlapReport, nav: str = "", data_date: str = "") -> str:
+def matrix_html(data: dict[str, Any], report: OverlapReport, nav: str = "", data_date: str = "") -> str:
     return "".join(matrix_page_parts(data, report, nav, data_date))
 
 
-def matrix_page_parts(data: dict, report: OverlapReport, nav: str = "", data_date: str = "") -> list[str]:
+def matrix_page_parts(data: dict[str, Any], report: OverlapReport, nav: str = "", data_date: str = "") -> list[str]:
     """`matrix_html` in parts (see chrome.page_parts): a row per organisation, never joined."""
     orgs, fns, counts, marked = matrix_data(data, report)
     top = max(counts.values(), default=1)
