@@ -92,7 +92,7 @@ class SolutionRow(dict[str, Term]):
             self._fill()
         return dict.__ne__(self, other)
 
-    __hash__ = None  # type: ignore[assignment]  # a dict: unhashable
+    __hash__ = None  # a dict: unhashable
 
     def __repr__(self) -> str:
         self._fill()
@@ -120,7 +120,7 @@ for _name in ("keys", "values", "items", "copy", "__reversed__", "__or__", "__ro
 del _name
 
 
-class Rows(list):
+class Rows(list[Row]):
     """The rows of a SELECT, in order, with the projected variable names (unbound ones included)."""
 
     def __init__(self, variables: Iterable[str], rows: Iterable[Row]):

@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, Protocol, TypeGuard, cast, overload
 
 import pyoxigraph as ox
 
@@ -94,7 +94,7 @@ def export_format(name: str) -> ExportFormat:
 class _Output:
     """Text in, UTF-8 bytes out in chunks of about CHUNK_CHARS: few writes, bounded memory."""
 
-    def __init__(self, handle: BinaryIO):
+    def __init__(self, handle: IO[bytes]):
         self.handle = handle
         self.parts: list[str] = []
         self.pending = 0
@@ -123,8 +123,34 @@ def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
     return (str(t.subject), str(t.predicate), str(t.object))
 
 
-def _has_blank_node(terms: list[ox.Quad] | list[ox.Triple]) -> bool:
-    return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in terms)
+class _GroundTriple(Protocol):
+    """A triple as the writers take it: IRIs and literals only. Blank nodes are refused once
+    per list (`_ground`) and sezkg holds no quoted triples (see `kg.load.term_value`), so the
+    writers read `.value`, `.language` and `.datatype` without asking each term its kind, which
+    on millions of quads would cost. The objects are pyoxigraph's own Triples and Quads."""
+
+    @property
+    def subject(self) -> ox.NamedNode: ...
+    @property
+    def predicate(self) -> ox.NamedNode: ...
+    @property
+    def object(self) -> ox.NamedNode | ox.Literal: ...
+
+
+class _GroundQuad(_GroundTriple, Protocol):
+    @property
+    def graph_name(self) -> Graph: ...
+    @property
+    def triple(self) -> _GroundTriple: ...
+
+
+@overload
+def _ground(terms: list[ox.Quad]) -> TypeGuard[list[_GroundQuad]]: ...
+@overload
+def _ground(terms: list[ox.Triple]) -> TypeGuard[list[_GroundTriple]]: ...
+def _ground(terms: list[ox.Quad] | list[ox.Triple]) -> bool:
+    """Whether no subject or object is a blank node."""
+    return not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in terms)
 
 
 def _blank_node_refusal(kg: KnowledgeGraph, graph: str | None) -> UsageError | None:
@@ -143,13 +169,13 @@ def _refuse_blank_nodes(kg: KnowledgeGraph, graph: str | None) -> UsageError:
     return _blank_node_refusal(kg, graph) or UsageError("cannot export a blank node: the KG gives every node an IRI")
 
 
-def _graph_quads(kg: KnowledgeGraph, name: Graph, graph: str | None, sort: bool = True) -> list[ox.Quad]:
+def _graph_quads(kg: KnowledgeGraph, name: Graph, graph: str | None, sort: bool = True) -> list[_GroundQuad]:
     """The quads of one graph, sorted as `kg.sorted_quads` sorts them (or, with `sort=False`, in
     the store's order); `graph` is what is exported."""
     quads = list(kg.store.quads_for_pattern(None, None, None, name))
     if sort:
         quads.sort(key=_quad_key)
-    if _has_blank_node(quads):
+    if not _ground(quads):
         raise _refuse_blank_nodes(kg, graph)
     return quads
 
@@ -166,7 +192,7 @@ def _graph_names(kg: KnowledgeGraph, graph: str | None,
 
 
 def _quads_by_graph(kg: KnowledgeGraph, graph: str | None, order: Callable[[ox.NamedNode], str] = str,
-                    sort: bool = True) -> Iterator[list[ox.Quad]]:
+                    sort: bool = True) -> Iterator[list[_GroundQuad]]:
     """The quads of each graph that has any, one list per named graph in `order` (by default
     their N-Triples text, as `kg.sorted_quads` has them), then one list for the default graph
     and any blank-node graphs together: the writers never put those under a name, and their
@@ -181,7 +207,7 @@ def _quads_by_graph(kg: KnowledgeGraph, graph: str | None, order: Callable[[ox.N
         yield rest
 
 
-def _triples_by_subject(kg: KnowledgeGraph, graph: str | None) -> Iterator[list[ox.Triple]]:
+def _triples_by_subject(kg: KnowledgeGraph, graph: str | None) -> Iterator[list[_GroundTriple]]:
     """The distinct triples of the union (or of one graph), one subject at a time, sorted as
     one sort of them all would be: subjects by N-Triples text, then predicate, then object."""
     if graph is None:
@@ -195,7 +221,7 @@ def _triples_by_subject(kg: KnowledgeGraph, graph: str | None) -> Iterator[list[
     for subject in subjects:
         triples = sorted({q.triple for q in kg.store.quads_for_pattern(subject, None, None, in_graph)},
                          key=_triple_key)
-        if _has_blank_node(triples):
+        if not _ground(triples):
             raise _refuse_blank_nodes(kg, graph)
         yield triples
 
@@ -208,7 +234,7 @@ _STRING_SPECIAL = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]')
 _NAMED_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
-def _escape_char(match: re.Match) -> str:
+def _escape_char(match: re.Match[str]) -> str:
     ch = match.group()
     return _NAMED_ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
 
@@ -302,12 +328,21 @@ def _oxigraph_differs(text: str) -> bool:
 _BATCH = 4096  # triples written by one pyoxigraph call
 
 
-def _oxigraph_text(items: list[ox.Quad] | list[ox.Triple], rdf_format: ox.RdfFormat) -> str | None:
+def _returned(data: bytes | None) -> bytes:
+    """What pyoxigraph returns when given no output to write to: bytes (its stubs allow None,
+    which it returns only once it has written to an output)."""
+    if data is None:
+        raise RuntimeError("pyoxigraph returned no bytes for a serialisation without an output")
+    return data
+
+
+def _oxigraph_text(items: list[_GroundQuad] | list[_GroundTriple], rdf_format: ox.RdfFormat) -> str | None:
     """pyoxigraph's N-Quads (N-Triples) text for these, when it is ours byte for byte; else None.
 
     Ten times faster than formatting each term in Python, and the lines are the same (see
     tests/test_export.py, which compares them with an Oxigraph server's dump)."""
-    text = ox.serialize(items, format=rdf_format).decode("utf-8")
+    store_items = cast("list[ox.Quad] | list[ox.Triple]", items)  # the store's own objects (see _GroundTriple)
+    text = _returned(ox.serialize(store_items, format=rdf_format)).decode("utf-8")
     return None if _oxigraph_differs(text) else text
 
 
@@ -319,7 +354,7 @@ def _dumped_lines(kg: KnowledgeGraph, name: ox.NamedNode) -> list[str] | None:
     Sorting the lines sorts as `_quad_key` does: no IRI's text is a prefix of another's (each
     ends with its only `>`), and where a literal's text is a prefix of another's the longer
     goes on with `@` or `^`, after the space that ends the shorter one's term."""
-    text = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name).decode("utf-8")
+    text = _returned(kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)).decode("utf-8")
     if "_:" in text or _oxigraph_differs(text):
         return None
     lines = text.split("\n")  # not splitlines(): only \n ends an N-Triples line
@@ -340,7 +375,7 @@ def _dumped_graph(kg: KnowledgeGraph, name: ox.NamedNode) -> str | None:
     return ("\n".join(lines) + "\n").replace(" .\n", suffix) if lines else ""
 
 
-def _write_quads(quads: list[ox.Quad], out: _Output) -> None:
+def _write_quads(quads: list[_GroundQuad], out: _Output) -> None:
     name = quads[0].graph_name  # one named graph per list, or the unnamed ones together
     fast = _oxigraph_text(quads, ox.RdfFormat.N_QUADS) if isinstance(name, ox.NamedNode) else None
     if fast is not None:
@@ -366,7 +401,7 @@ def _write_n_quads(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
 
 
 def _write_n_triples(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
-    batch: list[ox.Triple] = []
+    batch: list[_GroundTriple] = []
     for triples in itertools.chain(_triples_by_subject(kg, graph), [[]]):  # [] flushes the last batch
         batch.extend(triples)
         if batch and (len(batch) >= _BATCH or not triples):
@@ -379,7 +414,7 @@ def _write_n_triples(kg: KnowledgeGraph, graph: str | None, out: _Output) -> Non
 # ---------------------------------------------------------------- Turtle, TriG
 
 
-def _turtle_block(triples: list[ox.Triple], names: Names, indent: str) -> str:
+def _turtle_block(triples: list[_GroundTriple], names: Names, indent: str) -> str:
     """Triples (sorted) grouped by subject, then predicate: `s p o1, o2 ; p2 o3 .`"""
     return _grouped(((names.iri(t.subject.value),
                       "a" if t.predicate.value == RDF_TYPE else names.iri(t.predicate.value),
@@ -456,8 +491,10 @@ def _write_trig_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _
 def _with_prefix_header(body: Callable[[Names, _Output], None], handle: BinaryIO, spool_dir: Path | None) -> int:
     """The prefixes used (only known once the body is written), a blank line, then the body."""
     names = Names(PREFIXES)
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=spool_dir) as spool:
-        out = _Output(spool)  # type: ignore[arg-type]  # a SpooledTemporaryFile is a binary file
+    # str: typeshed types this `dir` as str only (TemporaryFile, which makes the file, takes a Path too).
+    spool_path = None if spool_dir is None else str(spool_dir)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=spool_path) as spool:
+        out = _Output(spool)
         body(names, out)
         out.flush()
         header = (names.header() + "\n").encode("utf-8")
@@ -481,7 +518,7 @@ _RDF_SYNTAX_NAMES = {RDF + n for n in ("RDF", "ID", "about", "parseType", "resou
                                         "Description", "aboutEach", "aboutEachPrefix", "bagID")}
 
 
-def _xml_ref(match: re.Match) -> str:
+def _xml_ref(match: re.Match[str]) -> str:
     ch = match.group()
     return _XML_ENTITIES.get(ch) or f"&#{ord(ch)};"
 
@@ -494,7 +531,7 @@ def _xml_attr(value: str) -> str:
     return '"' + _XML_ATTR_SPECIAL.sub(_xml_ref, value) + '"'
 
 
-def _xml_refuse(t: ox.Triple, why: str) -> UsageError:
+def _xml_refuse(t: _GroundTriple, why: str) -> UsageError:
     return UsageError(f"RDF/XML cannot hold the triple {t.subject} {t.predicate} {t.object}: {why}; "
                       "export it as turtle, ntriples, trig or nquads instead")
 
@@ -538,7 +575,7 @@ def _xml_header(splits: dict[str, _PredicateSplit]) -> tuple[str, dict[str, str]
     return text + ">\n", names
 
 
-def _xml_check(t: ox.Triple, splits: dict[str, _PredicateSplit], seen: set[str]) -> None:
+def _xml_check(t: _GroundTriple, splits: dict[str, _PredicateSplit], seen: set[str]) -> None:
     """Refuse a triple RDF/XML cannot hold, at the triple an all-at-once check would name first."""
     for text in (t.subject.value, t.predicate.value, t.object.value,
                  t.object.datatype.value if isinstance(t.object, ox.Literal) else ""):
@@ -552,7 +589,7 @@ def _xml_check(t: ox.Triple, splits: dict[str, _PredicateSplit], seen: set[str])
             raise _xml_refuse(t, split)
 
 
-def _xml_description(triples: list[ox.Triple], splits: dict[str, tuple[str, str]], names: dict[str, str]) -> str:
+def _xml_description(triples: list[_GroundTriple], splits: dict[str, tuple[str, str]], names: dict[str, str]) -> str:
     """One subject's triples (checked by _xml_check) as an rdf:Description."""
     out = [f"  <rdf:Description rdf:about={_xml_attr(triples[0].subject.value)}>\n"]
     for t in triples:
@@ -614,14 +651,15 @@ def _write_jsonld(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
     context = load_context()
     compactor = _RememberingCompactor(context)
 
-    def nodes(quads: list[ox.Quad]) -> list[dict[str, object]]:
+    def nodes(quads: list[_GroundQuad]) -> list[dict[str, object]]:
         # _nodes sorts what it makes (subjects, keys, and values by their JSON text, distinct for
         # distinct terms since every compact IRI reads back as its IRI), so the quads need no sort
         # (a third of a ~100k export); an IRI it refuses is named as the sorted order meets it first.
+        store_quads = cast("list[ox.Quad]", quads)  # the store's own objects (see _GroundTriple)
         try:
-            return _nodes(compactor, quads)
+            return _nodes(compactor, store_quads)
         except UsageError:
-            _nodes(compactor, sorted(quads, key=_quad_key))
+            _nodes(compactor, sorted(store_quads, key=_quad_key))
             raise
 
     if graph is not None:  # one graph: the document is that graph, held in memory
@@ -634,6 +672,7 @@ def _write_jsonld(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
     first = True
     for quads in _quads_by_graph(kg, None, order=lambda name: name.value, sort=False):
         name = quads[0].graph_name
+        entries: list[dict[str, object]]
         if isinstance(name, ox.NamedNode):
             entries = [{"@id": compactor.write(name.value), "@graph": nodes(quads)}]
         else:  # triples in the default graph sit at the top level

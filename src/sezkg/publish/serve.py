@@ -40,6 +40,7 @@ import time
 import traceback
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def oxigraph_binary() -> str:
     return found
 
 
-def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_until_up(base: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
     """Wait until an Oxigraph server answers a query; ServerError if it exits or takes too long."""
     deadline = time.monotonic() + seconds
     while True:
@@ -99,14 +100,15 @@ def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 30) -> 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # an AF_INET address: (host, port)
+        return port
 
 
 # --- the backends -------------------------------------------------------------------------
 
 @dataclass(eq=False)
 class _Backend:
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     port: int
     log: Path
 
@@ -281,6 +283,18 @@ class _Lease:
 
 # --- the front server ---------------------------------------------------------------------
 
+# What socketserver hands a server's hooks: typeshed's, which allows a UDP server's (data,
+# socket) pair; a TCP server's request is its connection.
+_Request = socket.socket | tuple[bytes, socket.socket]
+_Address = tuple[str, int] | tuple[str, int, int, int]  # an IPv4 or IPv6 client
+
+
+def _connection(request: _Request) -> socket.socket:
+    if not isinstance(request, socket.socket):
+        raise TypeError(f"a TCP server was handed a request that is not a connection: {request!r}")
+    return request
+
+
 class _Front(socketserver.ThreadingMixIn, socketserver.TCPServer):
     """The public listener: bound at once (so a busy port fails at once), served later."""
 
@@ -296,7 +310,7 @@ class _Front(socketserver.ThreadingMixIn, socketserver.TCPServer):
     _active: int  # connections being answered
     _active_lock: threading.Lock
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: _Request, client_address: _Address) -> None:
         """A thread per connection, up to limits.max_connections; past that, a short 503."""
         with self._active_lock:
             busy = self._active >= self.limits.max_connections
@@ -305,37 +319,39 @@ class _Front(socketserver.ThreadingMixIn, socketserver.TCPServer):
         if not busy:
             super().process_request(request, client_address)
             return
+        connection = _connection(request)
         try:
-            request.settimeout(0.2)
-            request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                            b"Content-Length: 26\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
-                            b"too many open connections\n")
-            request.shutdown(socket.SHUT_WR)
-            request.setblocking(False)
-            while request.recv(CHUNK):  # what has come of the request: unread, it would reset the answer
+            connection.settimeout(0.2)
+            connection.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                               b"Content-Length: 26\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+                               b"too many open connections\n")
+            connection.shutdown(socket.SHUT_WR)
+            connection.setblocking(False)
+            while connection.recv(CHUNK):  # what has come of the request: unread, it would reset the answer
                 pass
         except OSError:
             pass
         self.close_request(request)
 
-    def process_request_thread(self, request, client_address) -> None:
+    def process_request_thread(self, request: _Request, client_address: _Address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             with self._active_lock:
                 self._active -= 1
 
-    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+    def shutdown_request(self, request: _Request) -> None:
         """Close gently: stop sending, then read what the client still sends (for up to a
         second), so that unread input does not make the kernel reset the connection before
         the client has read the answer (a refused request's body is never read)."""
+        connection = _connection(request)
         try:
-            request.shutdown(socket.SHUT_WR)
-            request.settimeout(0.5)
+            connection.shutdown(socket.SHUT_WR)
+            connection.settimeout(0.5)
             until = time.monotonic() + 1
             drained = 0
             while time.monotonic() < until and drained < (1 << 20):
-                data = request.recv(CHUNK)
+                data = connection.recv(CHUNK)
                 if not data:
                     break
                 drained += len(data)
@@ -343,7 +359,7 @@ class _Front(socketserver.ThreadingMixIn, socketserver.TCPServer):
             pass
         self.close_request(request)
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: _Request, client_address: _Address) -> None:
         exc = sys.exc_info()[1]
         if not isinstance(exc, (ConnectionError, TimeoutError)):
             traceback.print_exc(file=sys.stderr)
@@ -391,10 +407,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self) -> None:
+        # typeshed makes `timeout` a ClassVar; StreamRequestHandler.setup reads it from the instance.
         self.timeout = self.server.limits.socket_timeout  # type: ignore[misc]
         super().setup()
 
-    def log_message(self, *args) -> None:
+    def log_message(self, *args: object) -> None:
         pass
 
     # -- answering ------------------------------------------------------------------------
@@ -434,7 +451,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _answer(self, work) -> None:
+    def _answer(self, work: Callable[[], None]) -> None:
         """Run one request; a _Refusal becomes its 4xx/5xx answer, any other failure a 500."""
         try:
             work()
