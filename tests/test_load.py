@@ -350,3 +350,44 @@ def test_rows_tuples_read_every_cell_in_variable_order():
     plain = Rows(rows.variables, [{k: v for k, v in zip(rows.variables, t, strict=True) if v is not None}
                                   for t in expected])
     assert list(plain.tuples()) == expected
+
+
+def test_solution_rows_behave_as_the_dict_of_their_bound_cells():
+    """A row of the embedded store reads a cell without filling itself, and is the plain dict of
+    its bound variables to every other use: lookups of unbound and unknown names, iteration,
+    equality, copies, json and pickle."""
+    import copy
+    import json
+    import pickle
+
+    import pyoxigraph as ox
+
+    from sezkg.kg.rows import SolutionRow
+
+    kg = sezkg.load()
+    text = ("SELECT ?zone ?label ?none WHERE { ?zone a <https://w3id.org/sezkg/ontology#SpecialEconomicZone> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label OPTIONAL { ?zone <urn:x:none> ?none } } "
+            "ORDER BY ?zone ?label LIMIT 3")
+    for row in kg.select(text):
+        assert isinstance(row, SolutionRow)
+        zone, label = row["zone"], row.get("label")
+        assert isinstance(zone, ox.NamedNode) and isinstance(label, ox.Literal)
+        assert "zone" in row and "none" not in row and "other" not in row and 3 not in row
+        assert row.get("none") is None and row.get("none", "x") == "x" and row.get("other", 1) == 1
+        for missing in ("none", "other"):
+            with pytest.raises(KeyError):
+                row[missing]
+        assert row._solution is not None  # reading cells left the row unfilled
+        plain = {"zone": zone, "label": label}
+        assert row == plain and not (row != plain) and dict(row) == plain and {**row} == plain
+        assert row._solution is None  # compared: filled
+        assert list(row) == ["zone", "label"] and len(row) == 2 and row["zone"] == zone and "none" not in row
+    fresh = kg.select(text)
+    assert [sorted(r.items()) for r in fresh] == [sorted(r.items()) for r in kg.select(text)]
+    assert copy.copy(kg.select(text)[0]) == kg.select(text)[0]
+    first = kg.select(text)[0]
+    assert type(pickle.loads(pickle.dumps(first))) is dict and pickle.loads(pickle.dumps(first)) == first
+    assert json.loads(json.dumps({k: v.value for k, v in kg.select(text)[0].items()}))["zone"] == first["zone"].value
+    edited = kg.select(text)[0]
+    edited["extra"] = first["zone"]  # a change fills the row first, so no bound cell is lost
+    assert set(edited) == {"zone", "label", "extra"}

@@ -1,11 +1,12 @@
 """Query results: rows of RDF terms, the same type from the embedded store and from endpoints.
 
 Every row is a `dict` from variable name to pyoxigraph term, holding the bound variables only.
-Rows from the embedded store are `SolutionRow`s: the dict is filled from pyoxigraph's solution
-the first time the row is touched, not when the query runs. Making a Python object of every
-term of every row was most of what a query cost through sezkg (up to 4x the query itself, at
-100k triples); most callers read a few columns of some rows, and a row nobody reads costs
-nothing beyond the solution pyoxigraph has already made.
+Rows from the embedded store are `SolutionRow`s: a cell asked for by name (`row[k]`,
+`row.get(k)`, `k in row`) is read from pyoxigraph's solution, and the dict is filled from it
+the first time the row is used as a whole (iterated, compared, copied, changed), not when the
+query runs. Making a Python object of every term of every row was most of what a query cost
+through sezkg (up to 4x the query itself, at 100k triples); most callers read a few columns of
+some rows, and a row nobody reads costs nothing beyond the solution pyoxigraph has already made.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ Row = dict[str, Term]
 
 
 class SolutionRow(dict[str, Term]):
-    """A row of the embedded store: a dict, filled from a pyoxigraph solution on first use.
+    """A row of the embedded store: a dict, its cells read from a pyoxigraph solution until it
+    is used as a whole, then filled from it.
 
-    Every dict method fills the row first, so the row behaves as the plain dict of its bound
-    variables in every way Python code can reach (lookups, iteration, equality, `dict(row)`,
-    `**row`, json, copy and pickle, which give a plain dict). Only C code that reads a dict's
-    storage directly without calling its methods would see an unfilled row as empty.
+    Every dict method but the three that read one cell fills the row first, so the row behaves
+    as the plain dict of its bound variables in every way Python code can reach (lookups,
+    iteration, equality, `dict(row)`, `**row`, json, copy and pickle, which give a plain dict).
+    Only C code that reads a dict's storage directly without calling its methods would see an
+    unfilled row as empty.
     """
 
     __slots__ = ("_names", "_solution")
@@ -56,20 +59,37 @@ class SolutionRow(dict[str, Term]):
             return tuple(solution)
         return tuple(self.get(n) for n in names)
 
-    # The methods callers use most are written out, to spare them a second call.
+    # The methods callers use most are written out, to spare them a second call. A cell is read
+    # straight from the solution, without filling the row: most callers read a few cells of a
+    # row, and filling makes a term of every cell (at ~5M triples, the front page's rows spent
+    # more time filled than read).
+    def _cell(self, solution: ox.QuerySolution, key: object) -> Term | None:
+        try:
+            term: Term | None = solution[self._names.index(key)]
+        except ValueError:  # not a variable of the row
+            return None
+        return term
+
     def __getitem__(self, key: str) -> Term:
-        if self._solution is not None:
-            self._fill()
+        solution = self._solution
+        if solution is not None:
+            term = self._cell(solution, key)
+            if term is None:
+                raise KeyError(key)
+            return term
         return dict.__getitem__(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        if self._solution is not None:
-            self._fill()
+        solution = self._solution
+        if solution is not None:
+            term = self._cell(solution, key)
+            return default if term is None else term
         return dict.get(self, key, default)
 
     def __contains__(self, key: object) -> bool:
-        if self._solution is not None:
-            self._fill()
+        solution = self._solution
+        if solution is not None:
+            return self._cell(solution, key) is not None
         return dict.__contains__(self, key)
 
     def __iter__(self) -> Iterator[str]:
