@@ -1499,7 +1499,7 @@ class Engine:
                                     f"engine does not compile {why}")
                 continue
             for check in checks:
-                report.results += self._run(store, check, compiler)
+                report.results += self._run(store, check)
         if unsupported:
             report.fallback_shapes = [s.node for s in unsupported]
             if not fallback:
@@ -1524,7 +1524,7 @@ class Engine:
         for row in solutions:
             yield {n: t for n, t in zip(names, row, strict=True) if t is not None}
 
-    def _run(self, store: ox.Store, check: Check, compiler: Compiler) -> list[ShaclResult]:
+    def _run(self, store: ox.Store, check: Check) -> list[ShaclResult]:
         if isinstance(check.constraint, SparqlConstraint):
             return self._run_sparql(store, check, check.constraint)
         shape = check.shape

@@ -137,17 +137,12 @@ class FrontPage:
     def figures(self) -> list[Figure]:
         if self._figures is None:
             self._figures = []
-            rows = self.rows("indicators")
-            # Read as tuples, not rows: at ~5M triples there are ~335,000 figures, and filling a
-            # dict for each row cost more than the rest of the front page.
-            at = [rows.variables.index(v) if v in rows.variables else None
-                  for v in ("label", "subject", "measure", "value", "unit", "bound", "date", "start", "end", "source")]
-            for terms in rows.tuples():
-                label, subject, measure, value, unit, bound, date, start, end, source = (
-                    "" if i is None or (term := terms[i]) is None else term.value for i in at)
+            for r in self.rows("indicators"):
+                bound = _v(r, "bound")
                 self._figures.append(Figure(
-                    label, subject, measure, float(value), self.label(unit),
-                    "" if not bound or bound.endswith("/exact") else self.label(bound), date, start, end, source))
+                    _v(r, "label"), _v(r, "subject"), _v(r, "measure"), float(_v(r, "value")),
+                    self.label(_v(r, "unit")), "" if not bound or bound.endswith("/exact") else self.label(bound),
+                    _v(r, "date"), _v(r, "start"), _v(r, "end"), _v(r, "source")))
         return self._figures
 
     # -- the first screen ------------------------------------------------------------------------
