@@ -513,6 +513,24 @@ def test_network_details_link_only_web_addresses(browser, tmp_path):
     visit.close()
 
 
+def test_text_in_the_data_cannot_break_the_network_page(browser, tmp_path):
+    """A label reading "<!--<script>" once put the HTML parser into its escaped script state, and
+    the rest of the page (the scripts that draw the network) was read as the data's text."""
+    data = synthetic_network_data(organisations=6, functions=2, zones=2)
+    hostile = "<!--<script>&amp;"
+    first = data["nodes"][0]
+    first["label"] = first["short"] = hostile
+    copy_assets(tmp_path, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js",))
+    (tmp_path / "net.html").write_text(network_html(data), encoding="utf-8")
+    visit = Visit(browser, (tmp_path / "net.html").as_uri())
+    visit.ready()
+    page = visit.page
+    assert page.evaluate("document.scripts.length") > 3 and page.evaluate("document.querySelectorAll('canvas').length") > 0
+    assert page.evaluate("(id) => window.sezkgNetwork.cy.getElementById(id).data('label')", first["id"]) == hostile
+    assert visit.console == []
+    visit.close()
+
+
 @pytest.mark.parametrize("path", ["/id/zone/saryarka/", "/ontology/index.html", "/index.html"])
 def test_site_pages_carry_licence_citation_and_language_switch(browser, served_site, path):
     visit = Visit(browser, served_site + path, 390)

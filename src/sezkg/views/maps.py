@@ -28,7 +28,7 @@ from ..questions.catalogue import Query, catalogue, run_select
 from ..questions.endpoint import Runner
 from . import ui
 from .charts import number_for_people
-from .chrome import Names, name, page
+from .chrome import Names, name, page, script_json
 
 WIDTH = 900
 LAT0 = math.radians(48.0)
@@ -157,7 +157,7 @@ def map_html(runner: Runner, queries: dict[str, Query], labels: dict[str, str], 
                 f'data-status="{e(z["status"])}">{name(z["id"], z["label"])} — {kinds}; {e(z["status"] or "status unknown")}; '
                 f"{where}{e(area)}</li>")
     listing = "".join(zone_item(z) for z in data["zones"])
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    payload = script_json(data)
     body = f"""
 <p>{e(ui.MAP_INTRO)}</p>
 <div class="controls">

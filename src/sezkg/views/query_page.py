@@ -12,7 +12,6 @@ embedded, so it makes no request but the SPARQL queries to its own server.
 from __future__ import annotations
 
 import html
-import json
 from collections import defaultdict
 
 from ..kg.namespaces import BASE, PREFIXES
@@ -20,7 +19,7 @@ from ..questions.catalogue import Query, catalogue
 from ..questions.endpoint import Runner
 from ..questions.names import WANTED, resolver
 from . import ui
-from .chrome import Names, page
+from .chrome import Names, page, script_json
 
 QUERY_SCRIPTS = (("yasgui", "yasgui.min.js"),)
 
@@ -75,7 +74,7 @@ def query_page_data(runner: Runner, queries: dict[str, Query] | None = None) -> 
 def query_page_html(runner: Runner, names: Names | None = None, data_date: str = "", prefix: str = "../",
                     home: str = "../index.html") -> str:
     data = query_page_data(runner)
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    payload = script_json(data)
     e = html.escape
     body = f"""
 <p>{e(ui.QUERY_INTRO)}</p>

@@ -29,7 +29,7 @@ from ..questions.kinds import KINDS, OverlapKind
 from ..questions.kinds import kind as kind_named
 from ..questions.overlaps import OverlapReport, find_overlaps
 from . import ui
-from .chrome import Names, names_in_other_languages, page_parts
+from .chrome import Names, names_in_other_languages, page_parts, script_json
 from .text import compact_iri
 
 KIND_LABELS = {k.name: k.label for k in KINDS}
@@ -290,13 +290,13 @@ def _legend(kinds: list[str]) -> str:
 
 
 def script_json_parts(data: dict[str, object], items: int = 2_000) -> list[str]:
-    """`json.dumps(data, ensure_ascii=False, sort_keys=True)` with every "</" written "<\\/" (so
-    it cannot end the <script> it sits in), as parts whose concatenation it is: a top-level list
+    """`script_json(data)` (JSON that no text in the data can break out of the <script> it sits
+    in), as parts whose concatenation it is: a top-level list
     or dict is written `items` entries at a time, so the network's data (~190 MB at ~5M
-    triples) is never one string, nor two around the replacement. No "</" spans two parts: each
-    ends with a whole value, a key's `: ` or a bracket."""
+    triples) is never one string, nor two around the escaping. Each part ends with a whole
+    value, a key's `: ` or a bracket."""
     def dumps(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+        return script_json(value)
 
     parts = ["{"]
     for n, key in enumerate(sorted(data)):
