@@ -90,6 +90,30 @@ def test_messages_name_the_keyword_and_where():
         check_read_only("drop graph <http://x/>")
 
 
+def test_brackets_nested_too_deep_for_the_parser_are_refused(tmp_path):
+    """Oxigraph's parser recurses: ~2,500 nested groups kill the process with a segmentation
+    fault, so the guard refuses the query before it gets there, with where it went too deep."""
+    from conftest import run_cli
+
+    from sezkg.kg.sparql_guard import MAX_NESTING
+
+    def nested(depth: int) -> str:
+        return "SELECT * WHERE {" + "{" * depth + "?s ?p ?o" + "}" * depth + "} LIMIT 1"
+
+    fine = nested(MAX_NESTING - 1)
+    check_read_only(fine)
+    assert list(ox.Store().query(fine)) == []
+    parentheses = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
+    for query in (nested(MAX_NESTING), nested(5000), parentheses):
+        with pytest.raises(UsageError, match=rf"nests brackets more than {MAX_NESTING} deep \(line 1, column \d+\)"):
+            check_read_only(query)
+    deep = tmp_path / "deep.rq"
+    deep.write_text(nested(5000), encoding="utf-8")
+    proc = run_cli("query", str(deep))
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-500:])
+    assert f"nests brackets more than {MAX_NESTING} deep" in proc.stderr.decode()
+
+
 def test_from_is_refused_only_when_asked():
     query = ALLOWED["from"]
     check_read_only(query)

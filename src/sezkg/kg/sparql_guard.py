@@ -2,7 +2,8 @@
 
 `check_read_only(query)` raises UsageError for update operations (INSERT, DELETE, LOAD,
 CLEAR, CREATE, DROP, COPY, MOVE, ADD), for SERVICE (federated queries make the server
-fetch a URL of the caller's choice) and, when asked, for FROM / FROM NAMED.
+fetch a URL of the caller's choice), for brackets nested deeper than MAX_NESTING (which would
+crash the parser) and, when asked, for FROM / FROM NAMED.
 
 It reads the query with a small tokenizer, so keywords inside IRIs, strings (all four quote
 forms), comments, variables, language tags and prefixed names (`ex:service`) do not count,
@@ -54,6 +55,10 @@ _ESCAPE = re.compile(r"\\(\\|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
 _OPERAND_END = frozenset({"var", "string", "number", "iri", "pname", "langtag", "word"})
 _MAX_READINGS = 64
+# Oxigraph parses SPARQL by recursion: ~2,500 nested groups or parentheses overflow its stack and
+# kill the process (a segmentation fault, in the CLI and in a server's backend alike). No real
+# question nests a tenth as deep as this.
+MAX_NESTING = 256
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,9 @@ def _read(text: str, operators: frozenset[int]) -> _Reading:
             continue
         if token.text in "({[" and token.kind == "punct":
             brackets.append(token.text)
+            if len(brackets) > MAX_NESTING:
+                raise UsageError(f"the query nests brackets more than {MAX_NESTING} deep ({_where(text, pos)}): "
+                                 "too deep to be read safely")
         elif (token.kind == "punct" and token.text in ")}]" and brackets
               and brackets[-1] == "({["[")}]".index(token.text)]):
             brackets.pop()
