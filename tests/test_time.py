@@ -83,16 +83,17 @@ def test_two_khorgos_zones_one_re_establishing_the_other(kg):
     assert listed("2026-02-10")[old] == "active"
 
 
-@pytest.mark.parametrize(("date", "minister"), [
-    ("2016", "zhenis-kassymbek"),
-    ("2019-10", "beibut-atamkulov"),
-    ("2024", "kanat-sharlapaev"),
-    ("2026-02", "yersayin-nagaspayev"),
+@pytest.mark.parametrize(("date", "minister", "ministry"), [
+    ("2016", "zhenis-kassymbek", "Ministry for Investment and Development"),
+    ("2019-10", "beibut-atamkulov", "Ministry of Industry and Infrastructural Development"),
+    ("2024", "kanat-sharlapaev", "Ministry of Industry and Construction"),
+    ("2026-02", "yersayin-nagaspayev", "Ministry of Industry and Construction"),
 ])
-def test_ministers_over_time(kg, date, minister):
+def test_ministers_over_time(kg, date, minister, ministry):
     rows = ask(kg, "office-holders", organisation=ID + "org/mid", role="https://w3id.org/sezkg/scheme/role/minister",
                date=date)
     assert {slug(r["person"]) for r in rows} == {minister}
+    assert {r["nameOnDate"].value for r in rows} == {ministry}  # the name the ministry bore then
     assert all(r["sources"].value.startswith(SRC) for r in rows)
 
 
