@@ -155,6 +155,46 @@ def test_serve_refuses_updates(kg, served):
     assert _count(served.base) == len(kg.sorted_quads())
 
 
+def _count_in(base: str, query: str, **dataset: str) -> int:
+    """The ?n of a COUNT query, with default-graph-uri / named-graph-uri given as keywords."""
+    params = {"query": query, **{key.replace("_", "-"): value for key, value in dataset.items()}}
+    status, _, body = _get(f"{base}/sparql?{urllib.parse.urlencode(params)}")
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_is_refused_unless_the_dataset_comes_as_parameters(served):
+    """The backends' union default graph overrides FROM: it answered the whole KG's count for
+    any FROM, even one naming no graph. Refused, with what to write instead."""
+    graph = f"{SRC}gout-2025"
+    total = _count(served.base)
+    in_graph = _count_in(served.base, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert 0 < in_graph < total
+    queries = [f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}",
+               "SELECT (COUNT(*) AS ?n) FROM <http://nowhere.example/x> WHERE { ?s ?p ?o }",
+               f"select (count(*) as ?n) from named <{graph}> where {{ ?s ?p ?o }}"]  # SPARQL: 0, Oxigraph: all
+    answers = [_get(_query_url(served.base, query)) for query in queries]
+    form = urllib.parse.urlencode({"query": queries[0]}).encode()
+    request = urllib.request.Request(f"{served.base}/sparql", data=form, method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as posted:
+        urllib.request.urlopen(request, timeout=30)
+    answers.append((posted.value.code, posted.value.headers["Content-Type"], posted.value.read()))
+    for status, ctype, body in answers:
+        assert (status, ctype) == (400, "text/plain; charset=utf-8"), body
+        assert body.startswith(b"FROM and FROM NAMED are refused here (line 1, column ")
+        assert b"GRAPH <g> { ... }" in body and b"default-graph-uri" in body
+    # A dataset given as parameters replaces the query's own (SPARQL 1.1 Protocol 2.1.4): exact answers.
+    nowhere = "http://nowhere.example/x"
+    assert _count_in(served.base, f"SELECT (COUNT(*) AS ?n) FROM <{nowhere}> {{ ?s ?p ?o }}",
+                     default_graph_uri=graph) == in_graph
+    assert _count_in(served.base, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{nowhere}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+                     named_graph_uri=graph) == in_graph
+    assert _count_in(served.base, f"SELECT (COUNT(*) AS ?n) FROM <{graph}> {{ ?s ?p ?o }}",
+                     named_graph_uri=graph) == 0  # no default-graph-uri: the default graph is empty
+    assert _count_in(served.base, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph_uri=nowhere) == 0
+
+
 def test_serve_serves_the_site_with_content_negotiation(served):
     status, ctype, body = _get(served.base + "/id/zone/saryarka", "text/html")
     assert status == 200 and ctype.startswith("text/html") and b"Saryarka SEZ" in body

@@ -16,6 +16,9 @@ Why it is built this way (figures in bench/README.md and the test output):
 - Every query passes the read-only guard (no SERVICE, no LOAD, no update) before a backend
   sees it, and only `query`, `default-graph-uri` and `named-graph-uri` are passed on, so
   the backend's address never reaches a client and the backend never fetches a URL.
+- FROM and FROM NAMED are refused (400) unless the request gives its dataset as
+  default-graph-uri / named-graph-uri: the backends' union default graph would override them
+  without a word.
 - Every malformed request gets a 4xx answer; nothing is dropped without one.
 - A browser (Accept preferring text/html) that opens / or /sparql without a query gets the
   query page: <site>/query/index.html if the site has one, else the site's index.html.
@@ -601,13 +604,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _query(self, params: dict[str, list[str]]) -> None:
         if len(params["query"]) != 1:
             raise _Refusal(400, "give exactly one `query` parameter")
+        query = params["query"][0]
         try:
-            check_read_only(params["query"][0])
+            check_read_only(query)
         except UsageError as exc:
             raise _Refusal(403, str(exc)) from None
-        form = [("query", params["query"][0])]
+        form = [("query", query)]
         for key in ("default-graph-uri", "named-graph-uri"):
             form += [(key, value) for value in params.get(key, [])]
+        if len(form) == 1:
+            # The backends' union default graph replaces the dataset that FROM names (FROM NAMED
+            # alone keeps it too, where SPARQL says the default graph is empty): the answer would
+            # be silently wrong. A dataset given as parameters replaces FROM, and Oxigraph honours it.
+            try:
+                check_read_only(query, allow_from=False)
+            except UsageError as exc:
+                raise _Refusal(400, f"{exc} (GRAPH <g> {{ ... }}), or send the dataset as default-graph-uri "
+                                    "and named-graph-uri parameters, which this endpoint honours") from None
         self._proxy(urllib.parse.urlencode(form).encode())
 
     def _proxy(self, form: bytes) -> None:
