@@ -208,6 +208,37 @@ def test_serve_serves_the_site_with_content_negotiation(served):
     assert _get(served.base + "/%2e%2e/%2e%2e/etc/passwd", "text/html")[0] == 404
 
 
+def _ask(port: int, method: str, path: str, headers: dict[str, str] | None = None
+         ) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request, redirects not followed: status, headers and body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def test_a_folder_without_its_slash_is_moved_to_it(served):
+    """An entity page served at /id/zone/saryarka would resolve its relative links (index.ttl,
+    ../../act/...) against /id/zone/: it is redirected to the folder, query string kept."""
+    for method in ("GET", "HEAD"):
+        for path, location in [("/id/zone/saryarka", "/id/zone/saryarka/"),
+                               ("/id/zone/saryarka?lang=ru&x=%20", "/id/zone/saryarka/?lang=ru&x=%20"),
+                               ("/ontology", "/ontology/"),
+                               ("/%2Fid/zone/saryarka", "/id/zone/saryarka/")]:  # never //host/
+            status, headers, body = _ask(served.port, method, path, {"Accept": "text/html"})
+            assert (status, headers["Location"]) == (301, location), (method, path)
+            assert body == (b"" if method == "HEAD" else f"moved to {location}\n".encode())
+    status, _, body = _ask(served.port, "GET", "/id/zone/saryarka/", {"Accept": "text/html"})
+    assert status == 200 and b'href="index.ttl"' in body
+    status, headers, _ = _ask(served.port, "GET", urllib.parse.urljoin("/id/zone/saryarka/", "index.ttl"))
+    assert (status, headers["Content-Type"]) == (200, "text/turtle")
+    assert _ask(served.port, "GET", "/tiny.txt")[::2] == (200, b"tiny\n")
+    assert _ask(served.port, "GET", "/tiny.txt/")[0] == 404  # a file is not a folder
+
+
 # --- browsers ------------------------------------------------------------------------------
 
 def test_browsers_get_the_query_page(served):

@@ -373,7 +373,7 @@ class _Front6(_Front):
 
 
 class _Refusal(Exception):
-    """A request answered with a 4xx/5xx and a one-line reason."""
+    """A request answered with a 4xx/5xx (or a redirect) and a one-line reason."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, close: bool = False):
         super().__init__(message)
@@ -401,6 +401,14 @@ def _prefers_html(accept: str) -> bool:
             weights[kind] = max(weight, weights.get(kind, 0.0))
     html = max(weights.get("text/html", 0.0), weights.get("application/xhtml+xml", 0.0))
     return html > 0 and html >= max(weights.values())
+
+
+def _folder(request: urllib.parse.SplitResult) -> str:
+    """Where a folder asked for without its trailing slash is moved, as static servers do: its
+    page's relative links (index.ttl, ../../act/...) resolve against the slash. One leading
+    slash only, so the path cannot make `//host/`, which a browser reads as another site."""
+    location = "/" + urllib.parse.quote(request.path.lstrip("/") + "/") if request.path.strip("/") else "/"
+    return f"{location}?{request.query}" if request.query else location
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -552,7 +560,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._refuse_write()
         if target.path == "/" and _prefers_html(self.headers.get("Accept", "")):
             return self._query_page()
-        self._static(target.path)
+        self._static(target)
 
     def _post(self) -> None:
         target = self._target()
@@ -701,18 +709,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         page = site / "query" / "index.html"
         self._file(page if page.is_file() else site / "index.html")
 
-    def _static(self, path: str) -> None:
+    def _static(self, request: urllib.parse.SplitResult) -> None:
         site = self._site()
+        path = request.path
         try:
             target = (site / path.lstrip("/")).resolve()
             if not target.is_relative_to(site.resolve()):  # no ../ out of the site
                 raise _Refusal(404, "not found")
             if target.is_dir():
+                if not path.endswith("/"):
+                    location = _folder(request)
+                    raise _Refusal(301, f"moved to {location}", {"Location": location})
                 accept = self.headers.get("Accept", "")
                 for mime, name in (("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld")):
                     if mime in accept and (target / name).is_file():
                         return self._file(target / name, mime)
                 target = target / "index.html"
+            elif path.endswith("/"):  # a file is not a folder (its relative links would go astray too)
+                raise _Refusal(404, "not found")
             if not target.is_file():
                 raise _Refusal(404, "not found")
         except (OSError, ValueError):  # a name too long for the file system, and the like
