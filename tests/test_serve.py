@@ -239,6 +239,43 @@ def test_a_folder_without_its_slash_is_moved_to_it(served):
     assert _ask(served.port, "GET", "/tiny.txt/")[0] == 404  # a file is not a folder
 
 
+FOLDER_PAGE = {"text/html; charset=utf-8": "index.html", "text/turtle": "index.ttl", "application/ld+json": "index.jsonld"}
+
+
+NEGOTIATED = {  # Accept header (None: none sent) -> what /id/zone/saryarka/ answers
+    None: "text/html; charset=utf-8",
+    "": "text/html; charset=utf-8",
+    BROWSER: "text/html; charset=utf-8",
+    "*/*": "text/html; charset=utf-8",
+    "text/html, text/turtle;q=0": "text/html; charset=utf-8",  # q=0: not acceptable
+    "text/turtle;q=0.5, application/ld+json": "application/ld+json",  # the higher weight, not the first named
+    "text/*;q=0.9, text/turtle": "text/turtle",
+    "text/*": "text/html; charset=utf-8",  # a tie: the server's order
+    "*/*;q=0.1, text/turtle;q=0.2": "text/turtle",
+    "application/*": "application/ld+json",
+    "text/html;q=0, */*": "text/turtle",
+    "TEXT/Turtle;Q=1": "text/turtle",
+    "application/ld+json;q=0.3, text/html;q=0.2": "application/ld+json",
+    "application/json": None,  # 406
+    "text/html;q=0": None,
+    "*/*;q=0": None,
+}
+
+
+@pytest.mark.parametrize("accept", list(NEGOTIATED))
+def test_folders_are_negotiated_by_weight(served, accept):
+    """Accept is read as media ranges with weights: a substring test gave Turtle to
+    `text/html, text/turtle;q=0`."""
+    status, headers, body = _ask(served.port, "GET", "/id/zone/saryarka/", {} if accept is None else {"Accept": accept})
+    expected = NEGOTIATED[accept]
+    if expected is None:
+        assert (status, headers["Content-Type"]) == (406, "text/plain; charset=utf-8")
+        assert body == b"this page is served as text/html, text/turtle, application/ld+json; the Accept header refuses each\n"
+        return
+    assert (status, headers["Content-Type"], headers["Vary"]) == (200, expected, "Accept")
+    assert body == (served.site / "id/zone/saryarka" / FOLDER_PAGE[expected]).read_bytes()
+
+
 # --- browsers ------------------------------------------------------------------------------
 
 def test_browsers_get_the_query_page(served):

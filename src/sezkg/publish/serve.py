@@ -53,6 +53,7 @@ from ..kg.sparql_guard import check_read_only
 from .export import serialize
 
 QUERY_PATHS = ("/sparql", "/query")
+FOLDER_PAGES = {"text/html": "index.html", "text/turtle": "index.ttl", "application/ld+json": "index.jsonld"}
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 CHUNK = 64 * 1024
 CONTENT_TYPES = {
@@ -383,10 +384,11 @@ class _Refusal(Exception):
         self.close = close
 
 
-def _prefers_html(accept: str) -> bool:
-    """True when the Accept header names text/html (or XHTML) with the highest weight."""
+def _accept(header: str) -> dict[str, float]:
+    """The media ranges an Accept header names, each with its weight (q: 1 if not given, 0 if
+    not a number; the highest where a range comes twice)."""
     weights: dict[str, float] = {}
-    for part in accept.split(","):
+    for part in header.split(","):
         fields = [f.strip() for f in part.split(";")]
         kind = fields[0].lower()
         weight = 1.0
@@ -397,10 +399,33 @@ def _prefers_html(accept: str) -> bool:
                     weight = float(value)
                 except ValueError:
                     weight = 0.0
+                weight = min(max(weight, 0.0), 1.0) if math.isfinite(weight) else 0.0
         if kind:
             weights[kind] = max(weight, weights.get(kind, 0.0))
+    return weights
+
+
+def _prefers_html(accept: str) -> bool:
+    """True when the Accept header names text/html (or XHTML) with the highest weight."""
+    weights = _accept(accept)
     html = max(weights.get("text/html", 0.0), weights.get("application/xhtml+xml", 0.0))
     return html > 0 and html >= max(weights.values())
+
+
+def _negotiate(header: str | None, offers: list[str]) -> str | None:
+    """The offer the Accept header weighs highest, each weighed by the most specific range that
+    matches it (type/subtype, then type/*, then */*); on a tie the first offered; None if every
+    offer has weight 0. No Accept header (or a blank one) accepts anything."""
+    weights = _accept(header) if header and header.strip() else {"*/*": 1.0}
+
+    def weight(mime: str) -> float:
+        for kind in (mime, mime.split("/")[0] + "/*", "*/*"):
+            if kind in weights:
+                return weights[kind]
+        return 0.0
+
+    best = max(offers, key=weight, default=None)  # max keeps the first of equals
+    return best if best is not None and weight(best) > 0 else None
 
 
 def _folder(request: urllib.parse.SplitResult) -> str:
@@ -720,11 +745,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 if not path.endswith("/"):
                     location = _folder(request)
                     raise _Refusal(301, f"moved to {location}", {"Location": location})
-                accept = self.headers.get("Accept", "")
-                for mime, name in (("text/turtle", "index.ttl"), ("application/ld+json", "index.jsonld")):
-                    if mime in accept and (target / name).is_file():
-                        return self._file(target / name, mime)
-                target = target / "index.html"
+                offers = [mime for mime, name in FOLDER_PAGES.items() if (target / name).is_file()]
+                if not offers:
+                    raise _Refusal(404, "not found")
+                mime = _negotiate(self.headers.get("Accept"), offers)
+                if mime is None:
+                    raise _Refusal(406, f"this page is served as {', '.join(offers)}; the Accept header refuses each")
+                target = target / FOLDER_PAGES[mime]
             elif path.endswith("/"):  # a file is not a folder (its relative links would go astray too)
                 raise _Refusal(404, "not found")
             if not target.is_file():
