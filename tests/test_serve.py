@@ -6,6 +6,7 @@ Figures are printed (pytest -s shows them); timing bounds are generous sanity ch
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import signal
 import socket
@@ -276,6 +277,53 @@ def test_folders_are_negotiated_by_weight(served, accept):
     assert body == (served.site / "id/zone/saryarka" / FOLDER_PAGE[expected]).read_bytes()
 
 
+SECURITY = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+
+
+def _head_of(answer: bytes) -> tuple[int, http.client.HTTPMessage]:
+    """The status and headers of a raw HTTP answer."""
+    head = answer.split(b"\r\n\r\n", 1)[0]
+    line, _, fields = head.partition(b"\r\n")
+    return int(line.split()[1]), http.client.parse_headers(io.BytesIO(fields + b"\r\n\r\n"))
+
+
+def _raw_answer(port: int, data: bytes, half_close: bool = True) -> bytes:
+    """Send raw bytes; all the server answers before it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
+        sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    return answer
+
+
+def test_every_answer_carries_the_security_headers(served):
+    """No sniffing, no referrer, no framing: on pages, files, redirects, refusals, SPARQL answers
+    relayed from a backend and the errors of requests too malformed to parse."""
+    query = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+    answers = [_ask(served.port, method, path, headers)[:2] for method, path, headers in [
+        ("GET", "/id/zone/saryarka/", {"Accept": "text/html"}),
+        ("HEAD", "/id/zone/saryarka/", {"Accept": "text/turtle"}),
+        ("GET", "/tiny.txt", {}),
+        ("GET", "/", {"Accept": BROWSER}),
+        ("GET", "/id/zone/saryarka", {}),  # 301
+        ("GET", "/nothing-here", {}),  # 404
+        ("GET", "/id/zone/saryarka/", {"Accept": "image/png"}),  # 406
+        ("GET", query, {"Accept": "application/sparql-results+json"}),  # relayed
+        ("GET", "/sparql?query=DROP%20ALL", {}),  # 403
+        ("GET", "/sparql", {}),  # 400
+        ("OPTIONS", "/sparql", {}),  # 204
+        ("BREW", "/pot", {}),  # 405 from the request parser
+    ]]
+    answers.append(_head_of(_raw_answer(served.port, b"GARBAGE\r\n\r\n")))
+    assert [status for status, _ in answers] == [200, 200, 200, 200, 301, 404, 406, 200, 403, 400, 204, 405, 400]
+    for status, headers in answers:
+        assert {name: headers.get_all(name) for name in SECURITY} == {k: [v] for k, v in SECURITY.items()}, status
+
+
 # --- browsers ------------------------------------------------------------------------------
 
 def test_browsers_get_the_query_page(served):
@@ -531,8 +579,10 @@ def test_connections_past_the_limit_get_503_at_once(kg):
     try:
         time.sleep(0.3)
         started = time.monotonic()
-        assert _raw(port, b"", half_close=False) == 503  # answered on arrival, before any request
+        status, headers = _head_of(_raw_answer(port, b"", half_close=False))  # answered on arrival, before any request
         assert time.monotonic() - started < 5
+        assert status == 503 and headers["Retry-After"] == "5"
+        assert {name: headers.get_all(name) for name in SECURITY} == {k: [v] for k, v in SECURITY.items()}
         idle.pop().close()
         time.sleep(0.3)
         assert _get(_query_url(server.url, "ASK {}"))[0] == 200

@@ -20,6 +20,9 @@ Why it is built this way (figures in bench/README.md and the test output):
   default-graph-uri / named-graph-uri: the backends' union default graph would override them
   without a word.
 - Every malformed request gets a 4xx answer; nothing is dropped without one.
+- Every answer (the 503 for one connection too many as well) carries SECURITY_HEADERS. The
+  CSP only forbids framing: one that limits scripts or styles would need every page checked in
+  a browser first.
 - A browser (Accept preferring text/html) that opens / or /sparql without a query gets the
   query page: <site>/query/index.html if the site has one, else the site's index.html.
 """
@@ -63,6 +66,16 @@ CONTENT_TYPES = {
     ".png": "image/png", ".txt": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8",
     ".rq": "application/sparql-query", ".woff2": "font/woff2",
 }
+# On every answer: no guessing a type other than the one sent, no address of this server in
+# other sites' logs, and no page of it inside another site's frame (clickjacking).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'",
+}
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 26\r\n"
+        b"Retry-After: 5\r\nConnection: close\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items()).encode()
+        + b"\r\ntoo many open connections\n")
 
 
 @dataclass(frozen=True)
@@ -326,9 +339,7 @@ class _Front(socketserver.ThreadingMixIn, socketserver.TCPServer):
         connection = _connection(request)
         try:
             connection.settimeout(0.2)
-            connection.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                               b"Content-Length: 26\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
-                               b"too many open connections\n")
+            connection.sendall(BUSY)
             connection.shutdown(socket.SHUT_WR)
             connection.setblocking(False)
             while connection.recv(CHUNK):  # what has come of the request: unread, it would reset the answer
@@ -449,6 +460,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+    def end_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
 
     # -- answering ------------------------------------------------------------------------
 
