@@ -113,3 +113,11 @@ def test_report_on_broken_input_keeps_the_old_report(tmp_path):
     run_cli("report", "--out", str(out), "--data", str(FIXTURES / "broken" / "syntax-error.trig"), check=2)
     assert (out / "summary.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_viz_lists_every_page_it_writes(tmp_path):
+    out = tmp_path / "viz"
+    listed = run_cli("viz", "--out", str(out), check=0).stdout.decode().split()
+    assert [Path(p).name for p in listed[:3]] == ["network.html", "matrix.html", "map.html"]
+    assert all(Path(p).is_file() for p in listed)
+    assert {p.name for p in out.glob("*.html")} == {Path(p).name for p in listed if p.endswith(".html")}

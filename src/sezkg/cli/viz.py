@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
     with building_folder(args.out, "viz", args.force) as folder:
         files = write_viz(source, folder)
     out = Path(args.out).absolute()
-    for path in (files.network_html, files.matrix_html, *files.images, *files.graphs):
+    for path in (files.network_html, files.matrix_html, files.map_html, *files.images, *files.graphs):
         print(out / path.name)
     return EXIT_OK

@@ -43,6 +43,7 @@ Facts = dict[str, list[dict[str, str]]]
 class VizFiles:
     network_html: Path
     matrix_html: Path
+    map_html: Path
     images: tuple[Path, ...]
     graphs: tuple[Path, ...]
 
@@ -540,10 +541,11 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     mat = out / "matrix.html"
     write_text_atomic(mat, matrix_page_parts(data, report, nav=nav, data_date=data_date))
     copy_assets(out, ("kazakhstan-regions",))
-    write_text_atomic(out / "map.html", map_html(runner, queries, report.labels, nav=nav, names=names,
+    map_page = out / "map.html"
+    write_text_atomic(map_page, map_html(runner, queries, report.labels, nav=nav, names=names,
                                                  data_date=data_date))
     from .pictures import graph_files, matrix_images, network_images
 
     images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix")) if png else ()
     graphs = tuple(graph_files(report, out / "overlaps"))
-    return VizFiles(net, mat, images, graphs)
+    return VizFiles(net, mat, map_page, images, graphs)
