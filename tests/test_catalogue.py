@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import run_cli
 
@@ -75,3 +77,23 @@ def test_a_parameter_given_several_values_takes_each_of_them(kg):
     assert run_select(kg, query, {"subject": []}) == []
     with pytest.raises(UsageError, match="takes iri"):
         query.bind({"subject": [subjects[0], "https://x.org/a> } ?s ?p ?o . { <https://x.org/b"]})
+
+
+@pytest.mark.parametrize("kind, value, ok", [
+    ("when", "2015", True), ("when", "2024-03", True), ("when", "2024-02-29", True), ("when", "2000-02-29", True),
+    ("when", "2021-02-30", False), ("when", "2023-02-29", False), ("when", "2025-06-31", False),
+    ("when", "1900-02-29", False), ("date", "2019-09-30", True), ("date", "2019-09-30Z", True),
+    ("date", "2019-09-31", False), ("date", "2100-02-29+05:00", False), ("date", "12000-02-29", True),
+    ("date", "12001-02-29", False), ("date", "0000-02-29", True), ("date", "0000-02-30", False),
+])
+def test_a_day_must_be_on_the_calendar(kind, value, ok):
+    """The forms bound a day to 31; a query given 2021-02-30 would answer for a day that never was."""
+    from sezkg.errors import UsageError
+    from sezkg.questions.catalogue import Param
+
+    param = Param("date", kind)
+    if ok:
+        assert param.term(value).value == value
+    else:
+        with pytest.raises(UsageError, match=re.escape(f"'{value}' is not one (not a date: ")):
+            param.term(value)

@@ -121,3 +121,17 @@ def test_viz_lists_every_page_it_writes(tmp_path):
     assert [Path(p).name for p in listed[:3]] == ["network.html", "matrix.html", "map.html"]
     assert all(Path(p).is_file() for p in listed)
     assert {p.name for p in out.glob("*.html")} == {Path(p).name for p in listed if p.endswith(".html")}
+
+
+def test_a_day_not_on_the_calendar_exits_2_naming_it():
+    """zones --as-of and a date parameter refuse 2021-02-30 and the like (the forms allow day 31 in
+    any month); years and months are taken as before."""
+    for args, option in ((("zones", "--as-of", "2021-02-30"), "--as-of"),
+                         (("zones", "--as-of", "2025-06-31"), "--as-of"),
+                         (("query", "zone-governors", "--param", "date=2019-09-31"), "parameter 'date'")):
+        stderr = run_cli(*args, check=2).stderr.decode()
+        assert stderr.startswith(f"sezkg: error: {option} takes when; '{args[-1].split('=')[-1]}' is not one "
+                                 "(not a date: "), stderr
+        assert stderr.count("\n") == 1, stderr
+    assert b"zones in force on 2015," in run_cli("zones", "--as-of", "2015", check=0).stdout
+    assert b"zones in force on 2024-03" in run_cli("zones", "--as-of", "2024-03", check=0).stdout

@@ -30,9 +30,10 @@ def run(args: argparse.Namespace) -> int:
     from ..views.text import rows_text
 
     queries = catalogue()
-    source = runner(args)
     date = args.as_of or datetime.date.today().isoformat()
     params = None if args.all else {"date": date}
+    queries["zones-in-force"].param("date").term(date, what="--as-of")  # before loading anything
+    source = runner(args)
     rows = run_select(source, queries["zones-in-force"], params)
     names = labels(source, queries, args.lang)
     shown = ["zone", "nameOnDate", "status", "from", "until", "lastSeen", "sources"]

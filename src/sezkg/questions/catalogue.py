@@ -73,8 +73,9 @@ class Param(Frozen):
     def __init__(self, name: str, type: str, default: str | None = None, doc: str = ""):
         self._set(name, type, default, doc)
 
-    def term(self, value: str) -> ox.NamedNode | ox.Literal:
-        """The value as an RDF term of this parameter's type; UsageError when it is not one."""
+    def term(self, value: str, what: str | None = None) -> ox.NamedNode | ox.Literal:
+        """The value as an RDF term of this parameter's type; UsageError when it is not one,
+        naming `what` (the option it came from) or else the parameter."""
         try:
             if self.type == "iri":
                 node = ox.NamedNode(value)
@@ -86,14 +87,48 @@ class Param(Frozen):
             if self.type == "when":
                 for form, datatype in _WHEN:
                     if form.fullmatch(value):
+                        _check_day(value)
                         return ox.Literal(value, datatype=ox.NamedNode(datatype))
                 raise ValueError("give a year, a month or a day with a four-digit year: 2015, 2015-06 or 2015-06-30")
             datatype, form = _LITERAL_TYPES[self.type]
             if form.fullmatch(value) is None:
                 raise ValueError(f"not a valid {self.type}")
+            if self.type == "date":
+                _check_day(value)
             return ox.Literal(value, datatype=ox.NamedNode(datatype))
         except ValueError as exc:
-            raise UsageError(f"parameter {self.name!r} takes {self.type}; {value!r} is not one ({exc})") from None
+            raise UsageError(f"{what or f'parameter {self.name!r}'} takes {self.type}; "
+                             f"{value!r} is not one ({exc})") from None
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _check_day(value: str) -> None:
+    """ValueError unless a day (YYYY-MM-DD, any year, a time zone after it) is on the calendar:
+    the forms only bound the day to 31, and a query given 2021-02-30 would answer for a day
+    that never was. Years 1 to 9999 are checked by datetime.date itself; the others, which XSD
+    allows and datetime does not, by the Gregorian rule."""
+    parts = value.lstrip("-").split("-", 2)
+    if len(parts) < 3:  # a year or a month: every one is on the calendar
+        return
+    year_text, month_text, rest = parts
+    year, month, day = int(year_text), int(month_text), int(rest[:2])
+    if 1 <= year <= 9999 and not value.startswith("-"):
+        import datetime  # here, not at the top: `sezkg queries` starts without it
+
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            pass
+        else:
+            return
+    else:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        if day <= (29 if month == 2 and leap else _DAYS_IN_MONTH[month - 1]):
+            return
+    sign = "-" if value.startswith("-") else ""
+    raise ValueError(f"not a date: {sign}{year_text}-{month_text} has no day {day}")
 
 
 class Query(Frozen):
