@@ -97,3 +97,18 @@ def test_a_day_must_be_on_the_calendar(kind, value, ok):
     else:
         with pytest.raises(UsageError, match=re.escape(f"'{value}' is not one (not a date: ")):
             param.term(value)
+
+
+def test_a_string_parameter_may_list_the_values_it_takes(tmp_path):
+    """`{a, b}` after the type: other values are refused with the list, not answered with no rows."""
+    from sezkg.errors import UsageError
+
+    text = GOOD.replace("# param: zone iri - a zone\n", "# param: zone string {north, south} = north - a side\n")
+    param = read_query(_write(tmp_path, text)).params[0]
+    assert (param.values, param.default, param.doc, param.kind) == (("north", "south"), "north", "a side", "north|south")
+    assert param.term("south").value == "south"
+    with pytest.raises(UsageError, match="parameter 'zone' takes one of north, south; 'west' is not one$"):
+        param.term("west")
+    for bad in ("zone iri {a, b}", "zone string {a, , b}", "zone string {}", "zone string {a} = c"):
+        with pytest.raises(InputError):
+            read_query(_write(tmp_path, GOOD.replace("zone iri", bad)))

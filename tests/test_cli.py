@@ -135,3 +135,12 @@ def test_a_day_not_on_the_calendar_exits_2_naming_it():
         assert stderr.count("\n") == 1, stderr
     assert b"zones in force on 2015," in run_cli("zones", "--as-of", "2015", check=0).stdout
     assert b"zones in force on 2024-03" in run_cli("zones", "--as-of", "2024-03", check=0).stdout
+
+
+def test_a_value_outside_a_parameters_list_exits_2_with_the_list():
+    """conflicting-claims takes four kinds; `conflicts` gave `(0 rows)` instead of an error."""
+    stderr = run_cli("query", "conflicting-claims", "--param", "kind=conflicts", check=2).stderr.decode()
+    assert stderr == ("sezkg: error: parameter 'kind' takes one of conflict, change, agreement, correction; "
+                      "'conflicts' is not one\n")
+    assert b"--param kind=<conflict|change|agreement|correction>" in run_cli(
+        "queries", "conflicting-claims", check=0).stdout

@@ -29,7 +29,7 @@ def describe(query: CatalogueQuery) -> str:
     lines = [f"{query.name}: {query.title}", f"  {query.question}"]
     for p in query.params:
         default = f" (default {p.default})" if p.default else ""
-        lines.append(f"  --param {p.name}=<{p.type}>{default}  {p.doc}")
+        lines.append(f"  --param {p.name}=<{p.kind}>{default}  {p.doc}")
     example = " ".join(f"--param {p.name}={_example(p)}" for p in query.params[:2])
     lines.append(f"  example: sezkg query {query.name} {example}".rstrip())
     return "\n".join(lines)
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not chosen:
         raise UsageError(f"no query matches {args.name!r}; `sezkg queries` lists them all")
     for query in chosen:
-        params = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "no parameters"
+        params = ", ".join(f"{p.name} ({p.kind})" for p in query.params) or "no parameters"
         print(f"{query.name}\n  {query.question}\n  parameters: {params}")
     return EXIT_OK
 

@@ -6,6 +6,10 @@ Header lines, before the query proper:
     # question: Which sez: terms lack an English label, a comment or rdfs:isDefinedBy?
     # param: zone iri - the zone to ask about
     # param: date date = 2024-01-01 - the day the answer holds on
+    # param: kind string {conflict, change} - only this kind
+
+A string parameter may list the values it takes in braces; any other value is refused with
+the list, where the query would otherwise answer an unknown one with no rows.
 
 A parameter is bound where the query body holds `VALUES ?name { UNDEF }` (exactly once): the
 runner puts the value there as an RDF term written by pyoxigraph (an IRI checked as an IRI, a
@@ -39,7 +43,8 @@ if TYPE_CHECKING:  # the endpoint client (http.client, SPARQLWrapper) costs ~90 
     Params = Mapping[str, str | Sequence[str]]
 
 _HEADER = re.compile(r"^#\s*(title|question|param)\s*:\s*(.*?)\s*$")
-_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)(?:\s*\{(?P<values>[^{}]*)\})?"
+                    r"(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<doc>.*))?$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Typed literal parameters: the datatype and its lexical form (pyoxigraph accepts ill-typed
 # literals as they are, so the form is checked here). re.ASCII: a bare `\d` takes any
@@ -62,16 +67,23 @@ PARAM_TYPES = ("iri", "string", "when", *_LITERAL_TYPES)
 
 
 class Param(Frozen):
-    """One typed parameter of a catalogue query."""
+    """One typed parameter of a catalogue query; `values`, when given, the only ones it takes."""
 
-    __slots__ = ("name", "type", "default", "doc")
+    __slots__ = ("name", "type", "default", "doc", "values")
     name: str
     type: str
     default: str | None
     doc: str
+    values: tuple[str, ...]
 
-    def __init__(self, name: str, type: str, default: str | None = None, doc: str = ""):
-        self._set(name, type, default, doc)
+    def __init__(self, name: str, type: str, default: str | None = None, doc: str = "",
+                 values: tuple[str, ...] = ()):
+        self._set(name, type, default, doc, tuple(values))
+
+    @property
+    def kind(self) -> str:
+        """The type as people read it: `string`, or the values a closed string takes (`a|b|c`)."""
+        return "|".join(self.values) if self.values else self.type
 
     def term(self, value: str, what: str | None = None) -> ox.NamedNode | ox.Literal:
         """The value as an RDF term of this parameter's type; UsageError when it is not one,
@@ -83,6 +95,8 @@ class Param(Frozen):
                     raise ValueError("not an absolute IRI")
                 return node
             if self.type == "string":
+                if self.values and value not in self.values:
+                    raise ValueError("")
                 return ox.Literal(value)
             if self.type == "when":
                 for form, datatype in _WHEN:
@@ -97,8 +111,9 @@ class Param(Frozen):
                 _check_day(value)
             return ox.Literal(value, datatype=ox.NamedNode(datatype))
         except ValueError as exc:
-            raise UsageError(f"{what or f'parameter {self.name!r}'} takes {self.type}; "
-                             f"{value!r} is not one ({exc})") from None
+            takes = f"one of {', '.join(self.values)}" if self.values else self.type
+            reason = f" ({exc})" if str(exc) else ""
+            raise UsageError(f"{what or f'parameter {self.name!r}'} takes {takes}; {value!r} is not one{reason}") from None
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -197,15 +212,23 @@ def read_query(path: Path, text: str | None = None, own: bool = False) -> Query:
             continue
         spec = _PARAM.match(value)
         if not spec or spec.group("type") not in PARAM_TYPES:
-            raise InputError(path, f"bad parameter line (want 'name type [= default] - doc', "
+            raise InputError(path, f"bad parameter line (want 'name type [{{value, ...}}] [= default] - doc', "
                                    f"type one of {', '.join(PARAM_TYPES)}): {value}", number)
-        param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "")
+        allowed = tuple(v.strip() for v in spec.group("values").split(",")) if spec.group("values") is not None else ()
+        if spec.group("values") is not None and (spec.group("type") != "string" or not all(allowed)):
+            raise InputError(path, "only a string parameter lists its values, as {a, b, c} with none empty: "
+                                   f"{value}", number)
+        param = Param(spec.group("name"), spec.group("type"), spec.group("default"), spec.group("doc") or "",
+                      allowed)
         slots = slots_of.get(param.name, 0)
         if slots != 1:
             raise InputError(path, f"parameter {param.name!r} needs exactly one 'VALUES ?{param.name} {{ UNDEF }}' "
                                    f"in the query body (found {slots})", number)
         if param.default is not None:
-            param.term(param.default)
+            try:
+                param.term(param.default)
+            except UsageError as exc:  # the file is at fault, at this line
+                raise InputError(path, f"bad default: {exc}", number) from None
         params.append(param)
     if own:
         fields["title"] = fields["title"] or [path.stem]
