@@ -144,3 +144,22 @@ def test_a_value_outside_a_parameters_list_exits_2_with_the_list():
                       "'conflicts' is not one\n")
     assert b"--param kind=<conflict|change|agreement|correction>" in run_cli(
         "queries", "conflicting-claims", check=0).stdout
+
+
+def _zones_of(*args: str) -> list[str]:
+    out = run_cli("query", "zone-governors", *args, "--iris", "--format", "csv", check=0).stdout.decode()
+    return [line.split(",", 1)[0] for line in out.splitlines()[1:]]
+
+
+def test_a_repeated_parameter_answers_for_each_value():
+    """--param zone=saryarka --param zone=pavlodar kept only Pavlodar; now the rows of both, each
+    value resolved as a single one is (a name given twice counts once); a when takes one value."""
+    saryarka, pavlodar = _zones_of("--param", "zone=saryarka"), _zones_of("--param", "zone=pavlodar")
+    both = _zones_of("--param", "zone=saryarka", "--param", "zone=Pavlodar SEZ", "--param", "zone=zone:saryarka")
+    assert saryarka and pavlodar and sorted(both) == sorted(saryarka + pavlodar)
+    stderr = run_cli("query", "zone-governors", "--param", "zone=saryarka", "--param", "zone=nowhere-zone",
+                     check=2).stderr.decode()
+    assert stderr == "sezkg: error: parameter 'zone': no thing is named 'nowhere-zone'\n"
+    stderr = run_cli("query", "zone-governors", "--param", "date=2019", "--param", "date=2024", check=2).stderr.decode()
+    assert stderr.startswith("sezkg: error: parameter 'date' takes one when, not several (2019, 2024)")
+    assert b"answers for each value" in b" ".join(run_cli("query", "--help", check=0).stdout.split())

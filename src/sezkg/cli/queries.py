@@ -71,7 +71,9 @@ class Query:
     def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("name", help="query name (see `sezkg queries`), or a .rq file of your own read-only SPARQL")
         parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                            help="bind a parameter (repeatable); the value is typed as the query declares")
+                            help="bind a parameter (repeatable); the value is typed as the query declares. "
+                                 "An iri or string parameter given several times answers for each value "
+                                 "(--param zone=saryarka --param zone=pavlodar)")
         parser.add_argument("--format", choices=ROW_FORMATS, default="table")
         parser.add_argument("--iris", action="store_true", help="raw identifiers only, no labels (for scripts)")
         lang_option(parser)
@@ -92,8 +94,9 @@ class Query:
             raise UsageError(f"no query named {args.name!r}; `sezkg queries` lists them, or give a .rq file")
         else:
             query = queries[args.name]
+        given = params(args.param, query)
         source = runner(args)
-        rows = run_select(source, query, resolve_params(source, query, params(args.param)))
+        rows = run_select(source, query, resolve_params(source, query, given))
         names = None if args.iris else labels(source, queries, args.lang)
         sys.stdout.write(rows_text(rows.variables, rows, args.format, names, iris=args.iris))
         return EXIT_VIOLATIONS if query.is_violation and rows else EXIT_OK
@@ -120,11 +123,20 @@ def own_query(path: Path) -> CatalogueQuery:
     return read_query(path, text, own=True)
 
 
-def params(pairs: list[str]) -> dict[str, str]:
-    result: dict[str, str] = {}
+def params(pairs: list[str], query: CatalogueQuery) -> dict[str, str | list[str]]:
+    """The --param pairs by name: one value as it is, a name given several times as the list of
+    its values (the query answers for each), refused for a type that takes one value only."""
+    from ..questions.catalogue import SEVERAL_TYPES
+
+    given: dict[str, list[str]] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
-        result[name] = value
-    return result
+        given.setdefault(name, []).append(value)
+    for name, values in given.items():
+        param = query.param(name)
+        if len(values) > 1 and param.type not in SEVERAL_TYPES:
+            raise UsageError(f"parameter {name!r} takes one {param.type}, not several ({', '.join(values)}): "
+                             "the rows would not say which each holds for; run the query once for each")
+    return {name: values[0] if len(values) == 1 else values for name, values in given.items()}

@@ -64,6 +64,10 @@ _WHEN = (
     (re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII), XSD + "date"),
 )
 PARAM_TYPES = ("iri", "string", "when", *_LITERAL_TYPES)
+# The types a parameter may be given several values of at once: things and words to look for.
+# A date, a year or a number is a point or a bound the answer is computed for, and the rows
+# would not say which of several each holds for.
+SEVERAL_TYPES = ("iri", "string")
 
 
 class Param(Frozen):

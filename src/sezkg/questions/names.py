@@ -22,7 +22,7 @@ from ..kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from ..kg.rows import Row
-    from .catalogue import Query
+    from .catalogue import Params, Query
     from .endpoint import Runner
 
 # What kind of thing a parameter wants, by the parameter's name: used to choose among candidates.
@@ -154,16 +154,23 @@ def resolver(runner: Runner, queries: dict[str, Query] | None = None) -> Resolve
     return built
 
 
-def resolve_params(runner: Runner, query: Query, params: dict[str, str] | None) -> dict[str, str]:
-    """Each IRI parameter given by name, replaced by the IRI it names."""
+def resolve_params(runner: Runner, query: Query, params: Params | None) -> dict[str, str | list[str]]:
+    """Each IRI parameter given by name, replaced by the IRI it names; a parameter given several
+    values (a list) has each resolved, and a thing named twice is kept once (saryarka and
+    zone:saryarka would otherwise double every row)."""
     if not params:
         return {}
-    resolved = dict(params)
+    resolved: dict[str, str | list[str]] = {}
     names: Resolver | None = None
     for name, value in params.items():
         param = query.param(name)
-        if param.type != "iri":
-            continue
-        names = names or resolver(runner)
-        resolved[name] = names.resolve(value, WANTED.get(name), what=f"parameter {name!r}")
+        if param.type == "iri":
+            names = names or resolver(runner)
+            what = f"parameter {name!r}"
+            if isinstance(value, str):
+                resolved[name] = names.resolve(value, WANTED.get(name), what=what)
+            else:
+                resolved[name] = list(dict.fromkeys(names.resolve(v, WANTED.get(name), what=what) for v in value))
+        else:
+            resolved[name] = value if isinstance(value, str) else list(dict.fromkeys(value))
     return resolved
