@@ -360,3 +360,32 @@ def test_dataset_check_runs_once_per_runner(endpoint):
         for _ in range(3):
             assert run_select(runner, catalogue()["zones"])
     assert seen == ["POST /query"] * 4
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("not-a-url", "not an http:// or https:// URL"), ("relative/path", "not an http:// or https:// URL"),
+    ("http://[::1", "not an http:// or https:// URL"), ("ftp://example.org/q", "not an http:// or https:// URL"),
+    ("http:///x", "not an http:// or https:// URL"), ("http://h:99999/q", "port is not a number from 0 to 65535"),
+    ("http://h/a b", "holds a space"),
+])
+def test_a_malformed_url_is_named_before_any_request(url, reason):
+    """SPARQLWrapper raised a bare ValueError (unknown url type, Invalid IPv6 URL) on some of these."""
+    for attempt in (lambda: RemoteRunner(url), lambda: build_request(url, SELECT_X)):
+        with pytest.raises(EndpointUnreachable) as info:
+            attempt()
+        assert str(info.value).startswith(f"SPARQL endpoint {url}: ") and reason in str(info.value)
+
+
+def test_every_verb_with_an_endpoint_refuses_a_malformed_url_with_exit_2(tmp_path):
+    """query, zones, completeness, overlaps, tables and viz (the embedded store's verbs), push (a
+    store's URLs) and site (an IRI in void.ttl): one line each, no traceback, nothing written."""
+    verbs = (["query", "zones"], ["zones"], ["completeness"], ["overlaps"], ["tables", str(tmp_path / "t")],
+             ["viz", "--out", str(tmp_path / "v")], ["push"], ["site", str(tmp_path / "s")])
+    for verb in verbs:
+        for url in ("not-a-url", "http://[::1"):
+            stderr = run_cli(*verb, "--endpoint", url, check=2).stderr.decode()
+            assert stderr == f"sezkg: error: SPARQL endpoint {url}: not an http:// or https:// URL\n", (verb, stderr)
+    stderr = run_cli("push", "--endpoint", "http://127.0.0.1:9/query", "--graph-store", "relative/path",
+                     check=2).stderr.decode()
+    assert stderr == "sezkg: error: --graph-store relative/path: not an http:// or https:// URL\n"
+    assert list(tmp_path.iterdir()) == []

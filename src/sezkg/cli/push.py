@@ -26,9 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..errors import UsageError
     from ..kg.load import load
     from ..publish.push import graph_store_url, push, update_url
+    from ..questions.endpoint import check_url, url_problem
 
+    check_url(args.endpoint)  # each URL before the data loads, by the option that gave it
+    for option, url in (("--update", args.update), ("--graph-store", args.graph_store)):
+        if url and (problem := url_problem(url)):
+            raise UsageError(f"{option} {url}: {problem}")
     store = args.graph_store or graph_store_url(args.endpoint)
     update = None if args.graph_by_graph else (args.update or update_url(args.endpoint))
     result = push(load(data=args.data), store, args.timeout, update)

@@ -23,6 +23,10 @@ def run(args: argparse.Namespace) -> int:
     from ..kg.load import load
     from ..views.site import build_site
 
+    if args.endpoint:
+        from ..questions.endpoint import check_url
+
+        check_url(args.endpoint)  # it becomes an IRI in void.ttl
     check_replaceable(Path(args.dir).absolute(), args.force)
     pages = build_site(load(data=args.data), args.dir, args.endpoint, force=args.force)
     print(f"wrote {pages} entity pages, the ontology page and void.ttl to {args.dir}")

@@ -64,6 +64,7 @@ class RemoteRunner:
     _dataset_checked: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        check_url(self.url)  # at once: a verb fails before it loads or asks anything
         if not (isinstance(self.timeout, (int, float)) and math.isfinite(self.timeout) and self.timeout > 0):
             raise UsageError(f"the endpoint timeout must be a positive number of seconds, not {self.timeout!r}")
 
@@ -78,8 +79,39 @@ class RemoteRunner:
         return parse_sparql_json(self.url, answer.body, answer.content_type)
 
 
+# What http.client refuses in a request line, and what no IRI holds (a site names the endpoint).
+_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+
+
+def url_problem(url: str) -> str | None:
+    """What makes `url` unusable as an endpoint's address, or None: an http:// or https:// URL
+    with a host, a port that is a number, and no space or character a URL cannot hold."""
+    try:
+        target = urllib.parse.urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL": an unclosed [
+        return "not an http:// or https:// URL"
+    if target.scheme not in ("http", "https") or not target.hostname:
+        return "not an http:// or https:// URL"
+    try:
+        _ = target.port  # raises on one that is not a number from 0 to 65535
+    except ValueError:
+        return "the URL's port is not a number from 0 to 65535"
+    if _NOT_IN_URL.search(url):
+        return "not a URL: it holds a space or a character a URL cannot (percent-encode it)"
+    return None
+
+
+def check_url(url: str) -> None:
+    """EndpointUnreachable naming what is wrong with `url`, before anything is sent: SPARQLWrapper
+    and urllib raise bare ValueErrors (unknown url type, Invalid IPv6 URL) on a malformed one."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise EndpointUnreachable(url, problem)
+
+
 def build_request(url: str, sparql: str) -> urllib.request.Request:
     """The HTTP request SPARQLWrapper would send for this SELECT (POST, form-encoded, JSON results)."""
+    check_url(url)
     client = SPARQLWrapper(url)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # it warns when it cannot guess the form; we set it below
@@ -167,14 +199,12 @@ class _DeadlineSocket:
 def fetch(url: str, request: urllib.request.Request, timeout: float, max_bytes: int = MAX_ANSWER_BYTES) -> Answer:
     """Send the request and read the whole answer before the deadline; an EndpointError if not."""
     deadline = _Deadline(url, timeout, time.monotonic() + timeout)
+    problem = url_problem(request.full_url)
+    if problem is not None:
+        raise EndpointUnreachable(url, problem)
     target = urllib.parse.urlsplit(request.full_url)
-    try:
-        port = target.port
-    except ValueError:
-        raise EndpointUnreachable(url, "the URL's port is not a number") from None
-    if target.scheme not in ("http", "https") or not target.hostname:
-        raise EndpointUnreachable(url, "not an http:// or https:// URL")
-    port = port or (443 if target.scheme == "https" else 80)
+    assert target.hostname is not None  # url_problem saw to it
+    port = target.port or (443 if target.scheme == "https" else 80)
     sock = _connect(url, target.scheme, target.hostname, port, deadline)
     connection = http.client.HTTPConnection(target.hostname, port)
     connection.sock = _DeadlineSocket(sock, deadline)  # already connected: http.client uses it as is
