@@ -163,3 +163,22 @@ def test_a_repeated_parameter_answers_for_each_value():
     stderr = run_cli("query", "zone-governors", "--param", "date=2019", "--param", "date=2024", check=2).stderr.decode()
     assert stderr.startswith("sezkg: error: parameter 'date' takes one when, not several (2019, 2024)")
     assert b"answers for each value" in b" ".join(run_cli("query", "--help", check=0).stdout.split())
+
+
+def test_an_empty_option_exits_2_instead_of_dropping_its_filter():
+    """`--zone ""`, `--graph ""` and `--as-of ""` were tested for truth and ran unfiltered; an
+    empty path was the working folder (`--data ""` loaded it), an empty --host every interface."""
+    cases = [(("overlaps", "--zone", ""), "--zone is empty; give a value, or leave the option out"),
+             (("export", "--format", "turtle", "--graph", ""), "--graph is empty; give a value, or leave the option out"),
+             (("zones", "--as-of", ""), "--as-of is empty; give a value, or leave the option out"),
+             (("zones", "--endpoint", ""), "--endpoint is empty; give a value, or leave the option out"),
+             (("push", "--endpoint", "http://127.0.0.1:9/query", "--update", ""),
+              "--update is empty; give a value, or leave the option out"),
+             (("serve", "--backends", "0", "--host", ""), "--host is empty; give a value, or leave the option out"),
+             (("queries", ""), "the query name or word is empty; give a value, or leave it out to list every query"),
+             (("graphs", "--data", ""), "--data is empty; give a path"),
+             (("export", "--format", "trig", "--output", ""), "--output is empty; give a path"),
+             (("report", "--out", ""), "--out is empty; give a path"),
+             (("tables", ""), "DIR is empty; give a path")]
+    for args, message in cases:
+        assert run_cli(*args, check=2).stderr.decode() == f"sezkg: error: {message}\n", args

@@ -113,8 +113,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     try:
+        args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)  # types may refuse a value
         return int(args.run(args))
     except SezkgError as exc:
         print(f"sezkg: error: {exc}", file=sys.stderr)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..errors import EXIT_OK, UsageError
-from .common import data_option
+from .common import data_option, path, text
 
 TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:
@@ -20,8 +19,8 @@ FORMAT_NAMES = ("jsonld", "nquads", "ntriples", "trig", "turtle", "xml", "entiti
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", required=True, choices=FORMAT_NAMES,
                         help="an RDF format, or `entities`: FtM-style line-delimited JSON with sources as proof")
-    parser.add_argument("--output", type=Path, help="file to write (atomically); stdout when absent")
-    parser.add_argument("--graph", metavar="NAME",
+    parser.add_argument("--output", type=path("--output"), help="file to write (atomically); stdout when absent")
+    parser.add_argument("--graph", metavar="NAME", type=text("--graph"),
                         help="export only this named graph: its IRI, or the source's name or slug")
     data_option(parser)
 
@@ -34,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         return _entities(kg, args)
     from ..publish.export import FORMATS, export, serialize
 
-    graph = _graph(kg, args.graph) if args.graph else None
+    graph = _graph(kg, args.graph) if args.graph is not None else None
     if args.output is None:
         sys.stdout.buffer.write(serialize(kg, args.format, graph))
         sys.stdout.flush()
@@ -61,7 +60,7 @@ def _entities(kg: KnowledgeGraph, args: argparse.Namespace) -> int:
     from ..kg.files import atomic_writer
     from ..publish.entities import write_entities
 
-    if args.graph:
+    if args.graph is not None:
         raise UsageError("--graph does not go with --format entities: each entity lists its sources as proof")
     if args.output is None:
         count = write_entities(kg, sys.stdout.buffer)

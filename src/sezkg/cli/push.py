@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .common import data_option
+from .common import data_option, text
 
 EXAMPLE = "sezkg push --endpoint http://127.0.0.1:7878/query"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query URL")
-    parser.add_argument("--update", metavar="URL",
+    parser.add_argument("--endpoint", required=True, metavar="URL", type=text("--endpoint"),
+                        help="the store's SPARQL query URL")
+    parser.add_argument("--update", metavar="URL", type=text("--update"),
                         help="the store's SPARQL Update URL (default: the endpoint's .../update)")
-    parser.add_argument("--graph-store", metavar="URL",
+    parser.add_argument("--graph-store", metavar="URL", type=text("--graph-store"),
                         help="the store's Graph Store Protocol URL, for reading graphs, and writing them "
                              "with --graph-by-graph (default: the endpoint's .../store)")
     parser.add_argument("--graph-by-graph", action="store_true",

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
-from .common import data_option, endpoint_options, lang_option, runner
+from .common import data_option, endpoint_options, lang_option, runner, text
 
 TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ ROW_FORMATS = ("table", "csv", "json", "markdown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", nargs="?",
+    parser.add_argument("name", nargs="?", type=text("the query name or word", "leave it out to list every query"),
                         help="a query name for its details, or a word to search titles and questions")
 
 

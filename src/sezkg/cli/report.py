@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK, EXIT_VIOLATIONS
-from .common import data_option, force_option
+from .common import data_option, force_option, path
 
 EXAMPLE = "sezkg report --out sezkg-report && xdg-open sezkg-report/index.html"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("sezkg-report"), help="report folder (default: ./sezkg-report)")
+    parser.add_argument("--out", type=path("--out"), default=Path("sezkg-report"), help="report folder (default: ./sezkg-report)")
     parser.add_argument("--png", action="store_true",
                         help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
     parser.add_argument("--one-process", action="store_true",

@@ -6,13 +6,14 @@ import argparse
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from .common import data_option
+from .common import data_option, path, text
 
 EXAMPLE = "sezkg serve --port 7878   # then open http://127.0.0.1:7878/"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument("--host", default="127.0.0.1", type=text("--host"),
+                        help="address to listen on (default: loopback only)")
     parser.add_argument("--port", type=int, default=7878)
     parser.add_argument("--query-timeout", type=float, default=30, metavar="SECONDS",
                         help="deadline per query, from its arrival to its last byte (default: 30)")
@@ -23,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Oxigraph processes answering queries, one query each at a time (default: 2)")
     parser.add_argument("--request-timeout", type=float, default=20, metavar="SECONDS",
                         help="time a client has to send a whole request, and for each write to it (default: 20)")
-    parser.add_argument("--site", type=Path, metavar="DIR",
+    parser.add_argument("--site", type=path("--site"), metavar="DIR",
                         help="serve this site folder (from `sezkg site`) instead of building one at start")
     data_option(parser)
 

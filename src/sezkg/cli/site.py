@@ -6,14 +6,15 @@ import argparse
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from .common import data_option, force_option
+from .common import data_option, force_option, path, text
 
 EXAMPLE = "sezkg site public/ --endpoint https://example.org/sparql"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", type=Path, help="folder to write (replaced whole if sezkg built it)")
-    parser.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint to name in the VoID description")
+    parser.add_argument("dir", type=path("DIR"), help="folder to write (replaced whole if sezkg built it)")
+    parser.add_argument("--endpoint", metavar="URL", type=text("--endpoint"),
+                        help="SPARQL endpoint to name in the VoID description")
     force_option(parser)
     data_option(parser)
 
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..kg.load import load
     from ..views.site import build_site
 
-    if args.endpoint:
+    if args.endpoint is not None:
         from ..questions.endpoint import check_url
 
         check_url(args.endpoint)  # it becomes an IRI in void.ttl

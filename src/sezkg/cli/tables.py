@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from .common import data_option, endpoint_options, force_option, lang_option
+from .common import data_option, endpoint_options, force_option, lang_option, path
 
 EXAMPLE = "sezkg tables sezkg-tables/ --lang ru"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", type=Path, help="folder to write (replaced whole if sezkg built it)")
+    parser.add_argument("dir", type=path("DIR"), help="folder to write (replaced whole if sezkg built it)")
     lang_option(parser)
     force_option(parser)
     endpoint_options(parser)

@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from .common import data_option, endpoint_options, force_option, runner
+from .common import data_option, endpoint_options, force_option, path, runner
 
 EXAMPLE = "sezkg viz --out sezkg-viz"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("sezkg-viz"), help="folder (default: ./sezkg-viz)")
+    parser.add_argument("--out", type=path("--out"), default=Path("sezkg-viz"), help="folder (default: ./sezkg-viz)")
     force_option(parser)
     endpoint_options(parser)
     data_option(parser)
@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
     with building_folder(args.out, "viz", args.force) as folder:
         files = write_viz(source, folder)
     out = Path(args.out).absolute()
-    for path in (files.network_html, files.matrix_html, files.map_html, *files.images, *files.graphs):
-        print(out / path.name)
+    for file in (files.network_html, files.matrix_html, files.map_html, *files.images, *files.graphs):
+        print(out / file.name)
     return EXIT_OK

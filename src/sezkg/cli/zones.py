@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-from pathlib import Path
 
 from ..errors import EXIT_OK
-from .common import data_option, endpoint_options, lang_option, runner
+from .common import data_option, endpoint_options, lang_option, path, runner, text
 from .queries import ROW_FORMATS
 
 EXAMPLE = "sezkg zones --as-of 2026-02-10"
@@ -16,7 +15,8 @@ EXAMPLE = "sezkg zones --as-of 2026-02-10"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     when = parser.add_mutually_exclusive_group()
-    when.add_argument("--as-of", metavar="DATE", help="a year, month or day, e.g. 2019 or 2026-02-10 (default: today)")
+    when.add_argument("--as-of", metavar="DATE", type=text("--as-of"),
+                      help="a year, month or day, e.g. 2019 or 2026-02-10 (default: today)")
     when.add_argument("--all", action="store_true", help="every zone the graph knows, in force or not, with its dates")
     parser.add_argument("--format", choices=ROW_FORMATS, default="table")
     lang_option(parser)
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from ..views.text import rows_text
 
     queries = catalogue()
-    date = args.as_of or datetime.date.today().isoformat()
+    date = datetime.date.today().isoformat() if args.as_of is None else args.as_of
     params = None if args.all else {"date": date}
     queries["zones-in-force"].param("date").term(date, what="--as-of")  # before loading anything
     source = runner(args)
@@ -56,7 +56,7 @@ class Completeness:
     @staticmethod
     def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--format", choices=ROW_FORMATS, default="table")
-        parser.add_argument("--output", type=Path, help="file to write (atomically); stdout when absent")
+        parser.add_argument("--output", type=path("--output"), help="file to write (atomically); stdout when absent")
         lang_option(parser)
         endpoint_options(parser)
         data_option(parser)
@@ -73,7 +73,7 @@ class Completeness:
         rows = run_select(source, queries["completeness"])
         text = rows_text([v for v in rows.variables if v != "label"], rows, args.format,
                          labels(source, queries, args.lang))
-        if args.output:
+        if args.output is not None:
             write_atomic(args.output, text.encode("utf-8"))
             print(f"wrote {len(rows)} zones to {args.output}", file=sys.stderr)
         else:
