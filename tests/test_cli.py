@@ -182,3 +182,20 @@ def test_an_empty_option_exits_2_instead_of_dropping_its_filter():
              (("tables", ""), "DIR is empty; give a path")]
     for args, message in cases:
         assert run_cli(*args, check=2).stderr.decode() == f"sezkg: error: {message}\n", args
+
+
+def test_an_own_query_of_another_form_is_refused_naming_the_file(tmp_path):
+    """A CONSTRUCT got `select() runs SELECT queries; use ask() for ASK`: API names, the wrong
+    form, no file. A keyword in a comment or a string does not count."""
+    forms = {"CONSTRUCT": "CONSTRUCT {?s ?p ?o} WHERE {?s ?p ?o} LIMIT 2",
+             "ASK": 'PREFIX ex: <http://example.org/>\n# SELECT\nask { ?s ?p "SELECT" }',
+             "DESCRIBE": "DESCRIBE <https://w3id.org/sezkg/id/zone/saryarka>"}
+    for form, text in forms.items():
+        path = tmp_path / f"{form.lower()}.rq"
+        path.write_text(text + "\n", encoding="utf-8")
+        article = "an" if form == "ASK" else "a"
+        assert run_cli("query", str(path), check=2).stderr.decode() == (
+            f"sezkg: error: {path}: sezkg query runs SELECT queries only (this is {article} {form})\n")
+    select = tmp_path / "select.rq"
+    select.write_text('# CONSTRUCT\nSELECT ?s WHERE { ?s ?p "DESCRIBE" } LIMIT 1\n', encoding="utf-8")
+    assert run_cli("query", str(select), "--iris", "--format", "csv", check=0).stdout == b"s\n"

@@ -107,7 +107,7 @@ def own_query(path: Path) -> CatalogueQuery:
 
     With a `# param:` header it takes typed parameters like a catalogue query."""
     from ..errors import InputError
-    from ..kg.sparql_guard import check_read_only
+    from ..kg.sparql_guard import check_read_only, tokenize
     from ..questions.catalogue import read_query
 
     if not path.is_file():
@@ -120,6 +120,13 @@ def own_query(path: Path) -> CatalogueQuery:
         check_read_only(text, allow_from=False)
     except UsageError as exc:
         raise UsageError(f"{path}: {exc}") from None
+    # The first query-form keyword outside comments and strings: the store's own refusal of
+    # another form names API functions and not the file.
+    form = next((t.text.upper() for t in tokenize(text)
+                 if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    if form not in (None, "SELECT"):
+        article = "an" if form == "ASK" else "a"
+        raise UsageError(f"{path}: sezkg query runs SELECT queries only (this is {article} {form})")
     return read_query(path, text, own=True)
 
 
