@@ -145,6 +145,34 @@ def test_a_place_the_kernel_will_not_let_us_write():
     assert "/proc/sezkg-kg.nq" in err
 
 
+def test_an_output_under_a_file_names_the_file(tmp_path):
+    """Under a regular file, a file was said to be in a folder that "does not exist" and a folder
+    failed with "File exists", a report's only after loading all the data; a kernel file system
+    that takes nothing was "No such file or directory"."""
+    afile = tmp_path / "afile"
+    afile.write_text("hi")
+    for output in (afile / "x.trig", afile / "a" / "b" / "x.trig"):
+        err = one_line_error(sezkg("export", "--format", "trig", "--output", str(output)))
+        assert err == f"sezkg: error: {output}: cannot write: {afile} is a file, not a folder\n"
+    for verb in (["report", "--out"], ["viz", "--out"], ["tables"]):
+        err = one_line_error(sezkg(*verb, str(afile / "sub")))
+        assert err == f"sezkg: error: {afile / 'sub'}: cannot create the folder: {afile} is a file, not a folder\n"
+    (tmp_path / "link").symlink_to(tmp_path / "nothing")
+    err = one_line_error(sezkg("export", "--format", "trig", "--output", str(tmp_path / "link" / "x.trig")))
+    assert err.endswith(f": cannot write: {tmp_path / 'link'} is a link to nothing, not a folder\n")
+    assert afile.read_text() == "hi" and sorted(p.name for p in tmp_path.iterdir()) == ["afile", "link"]
+    err = one_line_error(sezkg("viz", "--out", "/proc/sezkg-nope"))
+    assert err == "sezkg: error: /proc/sezkg-nope: cannot create the folder: the file system of /proc takes no new folders\n"
+    err = one_line_error(sezkg("export", "--format", "nquads", "--output", "/proc/sezkg-kg.nq"))
+    assert err == "sezkg: error: /proc/sezkg-kg.nq: cannot write: the file system of /proc takes no new files\n"
+
+
+def test_a_report_under_a_file_is_refused_before_loading(tmp_path):
+    (tmp_path / "afile").write_text("hi")
+    proc = sezkg("report", "--out", str(tmp_path / "afile" / "sub"))
+    assert "is a file, not a folder" in one_line_error(proc)  # one line: no "[1/5] load" before it
+
+
 def test_a_full_disk_mid_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     target = tmp_path / "kg.nq"
     target.write_text("the old export\n")

@@ -96,11 +96,15 @@ def atomic_writer(path: Path | str) -> Iterator[BinaryIO]:
     if path.is_dir():
         raise OutputError(path, "is a folder; give a file name to write")
     if not folder.is_dir():
-        raise OutputError(path, f"cannot write: the folder {folder} does not exist")
+        blocker = _in_the_way(folder)
+        raise OutputError(path, f"cannot write: {blocker}" if blocker
+                          else f"cannot write: the folder {folder} does not exist")
     clean_stale(folder, path.name)
     tmp = _temp_name(folder / path.name, "tmp")
     try:
         handle = open(tmp, "xb")
+    except FileNotFoundError:  # the folder is there, but its file system makes nothing in it (/proc)
+        raise OutputError(path, f"cannot write: the file system of {folder} takes no new files") from None
     except OSError as exc:
         raise os_error(path, exc, "write") from None
     try:
@@ -140,6 +144,22 @@ def write_text_atomic(path: Path | str, text: str | list[str]) -> None:
                 handle.write(part[start:start + TEXT_CHUNK].encode("utf-8"))
 
 
+def _in_the_way(folder: Path) -> str | None:
+    """What stands where `folder` or a parent of it should be, if anything does: the nearest of
+    them that exists, when it is not a folder. Nothing can be written under it, and "does not
+    exist" or "File exists" would say the wrong thing."""
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            return None
+        if candidate.is_file():
+            return f"{candidate} is a file, not a folder"
+        if candidate.is_symlink():
+            return f"{candidate} is a link to nothing, not a folder"
+        if candidate.exists():
+            return f"{candidate} is not a folder"
+    return None
+
+
 # ---------------------------------------------------------------- folders
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -171,6 +191,9 @@ def check_replaceable(target: Path, force: bool = False) -> None:
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve() or cwd.is_relative_to(resolved):
         raise OutputError(target, "refusing to replace this folder: it is the filesystem root, your home folder "
                                   "or holds the working directory; choose a new folder for the output")
+    blocker = _in_the_way(target.parent)
+    if blocker is not None:
+        raise OutputError(target, f"cannot create the folder: {blocker}")
     if not target.exists() and not target.is_symlink():
         return
     if not target.is_dir() or target.is_symlink():
@@ -202,8 +225,11 @@ def building_folder(target: Path | str, kind: str, force: bool = False) -> Itera
     building = _temp_name(target, "new")
     try:
         building.mkdir(mode=0o777 & ~umask())
+    except FileNotFoundError:  # the folder is there, but its file system makes nothing in it (/proc)
+        raise OutputError(target, f"cannot create the folder: the file system of {parent} takes no new "
+                                  "folders") from None
     except OSError as exc:
-        raise os_error(parent, exc, "create a folder in") from None
+        raise os_error(parent, exc, "create a folder in it") from None
     try:
         (building / MARKER).write_text(f"built by sezkg {kind}; sezkg replaces this folder whole\n", encoding="utf-8")
         yield building
