@@ -284,10 +284,10 @@ def test_a_network_too_large_to_draw_is_drawn_a_zone_at_a_time(browser, tmp_path
             assert net.get_attribute("data-visible-overlaps") == overlaps
         else:
             assert page.evaluate(drawn) == [] and net.get_attribute("data-visible-nodes") == "0"
-            assert f"{len(nodes):,} of {len(data['nodes']):,} nodes match" in page.inner_text("#status")
+            assert f"{len(nodes):,} of {len(data['nodes']):,} nodes match" in page.inner_text("#answer-status")
     page.select_option("#function-filter", "")
     page.select_option("#zone-filter", "")
-    assert page.evaluate(drawn) == [] and "more than this page draws at once (60)" in page.inner_text("#status")
+    assert page.evaluate(drawn) == [] and "more than this page draws at once (60)" in page.inner_text("#answer-status")
     page.fill("#search", "Organisation 123")
     page.press("#search", "Enter")
     assert "Organisation 123" in page.inner_text("#details")
@@ -445,6 +445,26 @@ def test_query_page_runs_a_catalogue_question_by_name(browser, served_site, path
         assert "Сарыарка" in page.inner_text("#answer")
         page.select_option("#lang-switch", "en")
         visit.check("query")
+    assert visit.console == [] and visit.remote == []
+    visit.close()
+
+
+def test_query_page_offers_a_closed_parameters_values_and_refuses_a_day_not_on_the_calendar(browser, served_site):
+    visit = Visit(browser, served_site + "/")
+    page = visit.page
+    visit.ready()
+    page.click("#catalogue button[data-name=conflicting-claims]")
+    kinds = page.eval_on_selector_all("[name=param-kind] option", "os => os.map(o => o.value)")
+    assert kinds == ["", "conflict", "change", "agreement", "correction"]
+    page.select_option("[name=param-kind]", "correction")
+    assert 'VALUES ?kind { "correction" }' in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    page.click("#catalogue button[data-name=zone-governors]")
+    page.fill("[name=param-date]", "2021-02-30")
+    page.dispatch_event("[name=param-date]", "change")
+    assert "2021-02-30 is not a day on the calendar" in page.inner_text("#answer-status")
+    page.fill("[name=param-date]", "2024-02-29")
+    page.dispatch_event("[name=param-date]", "change")
+    assert '"2024-02-29"^^' in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
     assert visit.console == [] and visit.remote == []
     visit.close()
 

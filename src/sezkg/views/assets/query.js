@@ -56,7 +56,21 @@
     decimal: [/^[+-]?(\d+(\.\d*)?|\.\d+)$/, "decimal"],
     boolean: [/^(true|false)$/, "boolean"],
   };
+  // A day the calendar has (the forms above allow day 31 in any month), as `sezkg query` checks it.
+  function onCalendar(value) {
+    const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(value);
+    if (!m) return true;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  }
   function term(p, value) {
+    if (p.values && p.values.length && !p.values.includes(value)) {
+      throw new Error(`${p.name}: one of ${p.values.join(", ")}`);
+    }
+    if ((p.type === "when" || p.type === "date") && !onCalendar(value)) {
+      throw new Error(`${p.name}: ${value} is not a day on the calendar`);
+    }
     if (p.type === "iri") {
       if (/[\s<>"{}|\\^`]/.test(value) || !value.includes(":")) throw new Error(`${p.name}: not an IRI`);
       return `<${value}>`;
@@ -94,6 +108,10 @@
         field = document.createElement("select");
         field.add(new Option("any", ""));
         for (const o of p.options) field.add(new Option(nameOf(o.iri) || o.label, o.iri));
+      } else if (p.values && p.values.length) {
+        field = document.createElement("select");
+        field.add(new Option("any", ""));
+        for (const v of p.values) field.add(new Option(v, v));
       } else if (p.type === "boolean") {
         field = document.createElement("select");
         for (const v of ["", "true", "false"]) field.add(new Option(v || "any", v));
