@@ -48,6 +48,17 @@ def test_unknown_and_ambiguous_names_fail_with_suggestions(api):
         api.query("zone-governors", zone="https://w3id.org/sezkg/id/zone/nope")
 
 
+def test_a_list_of_names_answers_for_each_and_a_date_takes_one(api):
+    both = api.query("zone-governors", zone=["Saryarka", "pavlodar"], date="2026")
+    one = [api.query("zone-governors", zone=z, date="2026") for z in ("saryarka", "pavlodar")]
+    assert len(both) == len(one[0]) + len(one[1]) and len(one[0]) and len(one[1])
+    assert set(both.column("mandate")) == set(one[0].column("mandate")) | set(one[1].column("mandate"))
+    with pytest.raises(sezkg.UsageError, match=r"parameter 'date' takes one when, not several \(2019, 2024\)"):
+        api.query("zone-governors", date=["2019", "2024"])
+    with pytest.raises(sezkg.UsageError, match="parameter 'date' takes when; '' is not one"):
+        api.zones(as_of="")  # an empty date is refused, not taken for today
+
+
 def test_overlaps_network_and_zones(api):
     report = api.overlaps(zone="Astana New City")
     assert report.zone == "https://w3id.org/sezkg/id/zone/astana-new-city"

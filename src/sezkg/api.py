@@ -122,8 +122,9 @@ class KG:
         """Every catalogue query: (name, question)."""
         return [(q.name, q.question) for q in self.catalogue.values()]
 
-    def query(self, name: str, **params: str) -> Result:
-        """Run a catalogue query by name; parameters may name things (see sezkg.questions.names)."""
+    def query(self, name: str, **params: str | list[str] | tuple[str, ...]) -> Result:
+        """Run a catalogue query by name; parameters may name things (see sezkg.questions.names).
+        An IRI or string parameter may take a list of values: the query answers for each."""
         from .errors import UsageError
         from .questions.catalogue import run_select
         from .questions.names import resolve_params
@@ -131,7 +132,8 @@ class KG:
         if name not in self.catalogue:
             raise UsageError(f"no query named {name!r}; KG.queries() lists them")
         query = self.catalogue[name]
-        given = {k: str(v) for k, v in params.items()}
+        given: dict[str, str | list[str]] = {
+            k: [str(x) for x in v] if isinstance(v, (list, tuple)) else str(v) for k, v in params.items()}
         rows = run_select(self.runner, query, resolve_params(self.runner, query, given))
         return self._result(rows.variables, rows)
 
@@ -154,7 +156,7 @@ class KG:
 
     def zones(self, as_of: str | None = None) -> Result:
         """The zones in force on a date (a year, month or day; default today)."""
-        return self.query("zones-in-force", date=as_of or datetime.date.today().isoformat())
+        return self.query("zones-in-force", date=datetime.date.today().isoformat() if as_of is None else as_of)
 
     def overlaps(self, zone: str | None = None) -> OverlapReport:
         """The ranked overlap report, for every zone or one (given by name)."""

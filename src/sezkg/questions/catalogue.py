@@ -188,6 +188,9 @@ class Query(Frozen):
             raw = values.get(p.name, p.default)
             if raw is not None:
                 several = [raw] if isinstance(raw, str) else list(raw)
+                if len(several) > 1 and p.type not in SEVERAL_TYPES:
+                    raise UsageError(f"parameter {p.name!r} takes one {p.type}, not several ({', '.join(several)}): "
+                                     "the rows would not say which each holds for")
                 terms[p.name] = f"VALUES ?{p.name} {{ {' '.join(str(p.term(v)) for v in several)} }}"
         # One pass over the original text: a filled-in value is never searched again, so a
         # string holding "VALUES ?x { UNDEF }" cannot be taken for the slot of ?x.
