@@ -53,6 +53,22 @@ def test_a_folder_sezkg_did_not_build_is_refused_and_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"], "no temporary folder left beside it"
 
 
+def test_a_folder_sezkg_built_as_another_kind_is_refused_unless_forced(tmp_path):
+    """`sezkg tables sezkg-report` once replaced the whole report with four CSV files."""
+    report = tmp_path / "sezkg-report"
+    report.mkdir()
+    (report / MARKER).write_text("built by sezkg report; sezkg replaces this folder whole\n", encoding="utf-8")
+    (report / "index.html").write_text("the report")
+    for args in (("tables", str(report)), ("viz", "--out", str(report)), ("site", str(report))):
+        err = one_line_error(sezkg(*args))
+        assert f"was built by `sezkg report`, not `sezkg {args[0]}`" in err and "--force" in err
+        assert (report / "index.html").read_text() == "the report"
+    assert sezkg("tables", str(report), "--force").returncode == 0
+    assert (report / MARKER).read_text(encoding="utf-8").startswith("built by sezkg tables;")
+    assert not (report / "index.html").exists()
+    assert sezkg("tables", str(report)).returncode == 0  # the same kind again: replaced as before
+
+
 @pytest.mark.parametrize("where", [".", "..", "~"])
 def test_the_working_directory_its_parents_and_home_are_refused_even_with_force(tmp_path, where):
     inner = tmp_path / "work"

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         from ..questions.endpoint import check_url
 
         check_url(args.endpoint)  # it becomes an IRI in void.ttl
-    check_replaceable(Path(args.dir).absolute(), args.force)
+    check_replaceable(Path(args.dir).absolute(), args.force, "site")
     pages = build_site(load(data=args.data), args.dir, args.endpoint, force=args.force)
     print(f"wrote {pages} entity pages, the ontology page and void.ttl to {args.dir}")
     return EXIT_OK

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..publish.tables import build_tables, write_tables
     from .common import runner
 
-    check_replaceable(Path(args.dir).absolute(), args.force)
+    check_replaceable(Path(args.dir).absolute(), args.force, "tables")
     tables = build_tables(runner(args), args.lang)
     write_tables(tables, args.dir, args.lang, force=args.force)
     counts = ", ".join(f"{len(t.rows)} {t.name}" for t in tables)

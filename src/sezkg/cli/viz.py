@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ..kg.files import building_folder, check_replaceable
     from ..views.viz import write_viz
 
-    check_replaceable(Path(args.out).absolute(), args.force)
+    check_replaceable(Path(args.out).absolute(), args.force, "viz")
     source = runner(args)
     with building_folder(args.out, "viz", args.force) as folder:
         files = write_viz(source, folder)

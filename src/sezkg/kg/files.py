@@ -183,8 +183,9 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(errno, os.strerror(errno), str(b))
 
 
-def check_replaceable(target: Path, force: bool = False) -> None:
-    """Refuse to replace a folder sezkg did not build (or any non-folder), before any work."""
+def check_replaceable(target: Path, force: bool = False, kind: str | None = None) -> None:
+    """Refuse to replace a folder sezkg did not build (or any non-folder), before any work; with
+    `kind`, also one sezkg built as another kind (`sezkg tables` over a report)."""
     target = target.absolute()
     resolved = target.resolve()
     cwd = Path.cwd().resolve()
@@ -198,7 +199,13 @@ def check_replaceable(target: Path, force: bool = False) -> None:
         return
     if not target.is_dir() or target.is_symlink():
         raise OutputError(target, "exists and is not a folder; choose a folder name for the output")
-    if force or (target / MARKER).is_file():
+    if force:
+        return
+    if (target / MARKER).is_file():
+        built = _built_as(target / MARKER)
+        if kind is not None and built is not None and built != kind:
+            raise OutputError(target, f"was built by `sezkg {built}`, not `sezkg {kind}`, so it is not replaced; "
+                                      "choose another folder, or pass --force")
         return
     try:
         empty = not any(target.iterdir())
@@ -209,13 +216,22 @@ def check_replaceable(target: Path, force: bool = False) -> None:
                                   "replaced; choose another folder, empty this one, or pass --force")
 
 
+def _built_as(marker: Path) -> str | None:
+    """The kind of output a marker says its folder is (None for one that does not say)."""
+    try:
+        found = re.match(r"built by sezkg (\w+)", marker.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return found.group(1) if found else None
+
+
 @contextlib.contextmanager
 def building_folder(target: Path | str, kind: str, force: bool = False) -> Iterator[Path]:
     """Yield a fresh folder beside `target`; when the block ends without error it takes the
     place of `target` in one step. On error the new folder is removed and `target` is as it was.
     """
     target = Path(target).absolute()
-    check_replaceable(target, force)
+    check_replaceable(target, force, kind)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,7 @@ def build_report(
     this one (False), or in a child where a core is spare (None, see sezkg.kg.beside)."""
     files = files or default_files()
     out = Path(out).absolute()
-    check_replaceable(out, force)
+    check_replaceable(out, force, "report")
     steps = 5
 
     started = time.perf_counter()
