@@ -12,7 +12,7 @@ EXAMPLE = "sezkg site public/ --endpoint https://example.org/sparql"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", type=path("DIR"), help="folder to write (replaced whole if sezkg built it)")
+    parser.add_argument("dir", type=path("DIR"), help="folder to write (replaced whole if `sezkg site` built it)")
     parser.add_argument("--endpoint", metavar="URL", type=text("--endpoint"),
                         help="SPARQL endpoint to name in the VoID description")
     force_option(parser)

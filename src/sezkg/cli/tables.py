@@ -12,7 +12,7 @@ EXAMPLE = "sezkg tables sezkg-tables/ --lang ru"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", type=path("DIR"), help="folder to write (replaced whole if sezkg built it)")
+    parser.add_argument("dir", type=path("DIR"), help="folder to write (replaced whole if `sezkg tables` built it)")
     lang_option(parser)
     force_option(parser)
     endpoint_options(parser)
