@@ -140,6 +140,13 @@ def test_figures_on_a_topic():
     assert "export-share-of-production" in measures and "employment" not in measures
     proc = run_cli("query", "figures-by-topic", "--param", "topic=no such topic anywhere", "--format", "csv", check=0)
     assert proc.stdout.decode("utf-8").count("\n") == 1  # the header alone
+    # A measure's Russian name finds its figures as its English one does.
+    by_word = {}
+    for word in ("employment", "Занятость"):
+        proc = run_cli("query", "figures-by-topic", "--param", f"topic={word}", "--format", "csv", "--iris", check=0)
+        by_word[word] = sorted(r["observation"] for r in csv.DictReader(io.StringIO(proc.stdout.decode("utf-8")))
+                               if r["measure"].endswith("/employment"))
+    assert by_word["employment"] and by_word["Занятость"] == by_word["employment"]
 
 
 def test_readme_examples_with_russian_names_match_the_english():

@@ -31,6 +31,9 @@ def test_the_tables_hold_every_scheme_and_concept():
     engagement = next(c for c in functions.concepts if c.slug == "investor-engagement")
     assert engagement.broader == ["investment-promotion"] and engagement.types == ["sez:GovernanceFunction"]
     assert {c[0] for c in collections} == {"ownership-functions", "oversight-functions"}
+    measures = next(s for s in schemes if s.slug == "measure")
+    assert all(c.other_labels.get("ru") for c in measures.concepts)  # figures-by-topic reads them
+    assert next(c for c in measures.concepts if c.slug == "employment").other_labels == {"ru": "занятость"}
 
 
 @pytest.mark.parametrize(("table", "old", "new", "message"), [
@@ -40,6 +43,11 @@ def test_the_tables_hold_every_scheme_and_concept():
     ("concepts.csv", "sez:GovernanceFunction", "foo:GovernanceFunction", "give a class as sez:Name or org:Name"),
     ("collections.csv", "governance-function/state-share-management", "governance-function/nope", "member 'governance-function/nope'"),
     ("schemes.csv", "scheme,section,label,comment", "scheme,label,comment", "the header must be"),
+    ("labels.csv", "measure,employment,ru,", "measure,employed,ru,", "measure/employed is not a concept"),
+    ("labels.csv", "measure,employment,ru,", "measure,employment,de,", "lang 'de': give one of ru, kk"),
+    ("labels.csv", "measure,zone-count,ru,число специальных экономических зон", "measure,zone-count,ru,Занятость",
+     "the ru label 'Занятость' names another concept of measure too"),
+    ("labels.csv", "measure,zone-count,ru,", "measure,employment,ru,", "measure/employment has a ru label already"),
 ])
 def test_a_bad_row_names_its_file_and_line(tmp_path, table, old, new, message):
     folder = tmp_path / "schemes"

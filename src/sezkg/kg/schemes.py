@@ -6,6 +6,7 @@ scheme, top concept, defined by, types), so the schemes live as rows of CSV in
 
     schemes.csv       scheme, section, label, comment
     concepts.csv      scheme, concept, types, label, definition, broader
+    labels.csv        scheme, concept, lang, label   (names in other languages than English)
     collections.csv   collection, label, comment, members
     header.ttl.in     the prefixes and the owl:Ontology block, as they are
 
@@ -41,7 +42,10 @@ COLUMNS = {
     "schemes.csv": ["scheme", "section", "label", "comment"],
     "concepts.csv": ["scheme", "concept", "types", "label", "definition", "broader"],
     "collections.csv": ["collection", "label", "comment", "members"],
+    "labels.csv": ["scheme", "concept", "lang", "label"],
 }
+# The languages of the KG's names besides English (the pages switch between the three).
+OTHER_LANGS = ("ru", "kk")
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Concept:
     label: str
     definition: str
     broader: list[str]
+    other_labels: dict[str, str] = field(default_factory=dict)  # language -> label
 
     @property
     def iri(self) -> str:
@@ -137,6 +142,23 @@ def read_tables(folder: Path) -> tuple[list[Scheme], list[tuple[str, str, str, l
                 raise InputError(path, f"broader concept {b!r} is not a concept of scheme {row['scheme']!r}", line)
             if b == row["concept"]:
                 raise InputError(path, f"concept {b!r} cannot be broader than itself", line)
+    path = folder / "labels.csv"
+    seen_labels: dict[tuple[str, str, str], int] = {}  # (scheme, lang, label) -> line
+    for line, row in _rows(path):
+        named = concepts.get(f"{BASE}/{row['scheme']}/{row['concept']}")
+        if named is None:
+            raise InputError(path, f"{row['scheme']}/{row['concept']} is not a concept of concepts.csv", line)
+        if row["lang"] not in OTHER_LANGS:
+            raise InputError(path, f"lang {row['lang']!r}: give one of {', '.join(OTHER_LANGS)}", line)
+        _text(path, line, row, "label")
+        if row["lang"] in named.other_labels:
+            raise InputError(path, f"{row['scheme']}/{row['concept']} has a {row['lang']} label already", line)
+        key = (row["scheme"], row["lang"], row["label"].casefold())
+        if key in seen_labels:
+            raise InputError(path, f"the {row['lang']} label {row['label']!r} names another concept of "
+                                   f"{row['scheme']} too (line {seen_labels[key]})", line)
+        seen_labels[key] = line
+        named.other_labels[row["lang"]] = row["label"]
     collections = []
     path = folder / "collections.csv"
     for line, row in _rows(path):
@@ -152,8 +174,8 @@ def read_tables(folder: Path) -> tuple[list[Scheme], list[tuple[str, str, str, l
     return list(schemes.values()), collections
 
 
-def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
+def _lit(text: str, lang: str = "en") -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + f'"@{lang}'
 
 
 def _list(iris: list[str]) -> str:
@@ -177,8 +199,12 @@ def to_turtle(folder: Path) -> str:
             types = "".join(f" , <{TYPE_PREFIXES[t.split(':')[0]]}{t.split(':')[1]}>" for t in c.types)
             place = (f"    skos:topConceptOf <{s.iri}> ;" if not c.broader
                      else f"    skos:broader {_list([f'{BASE}/{s.slug}/{b}' for b in c.broader])} ;")
+            others = [(lang, c.other_labels[lang]) for lang in OTHER_LANGS if lang in c.other_labels]
             out += [f"<{c.iri}>", f"    a skos:Concept{types} ;", f"    skos:prefLabel {_lit(c.label)} ;",
-                    f"    rdfs:label {_lit(c.label)} ;", f"    skos:definition {_lit(c.definition)} ;",
+                    f"    rdfs:label {_lit(c.label)} ;",
+                    *(f"    skos:prefLabel {_lit(text, lang)} ;\n    rdfs:label {_lit(text, lang)} ;"
+                      for lang, text in others),
+                    f"    skos:definition {_lit(c.definition)} ;",
                     f"    rdfs:comment {_lit(c.definition)} ;", f"    skos:inScheme <{s.iri}> ;", place,
                     f"    rdfs:isDefinedBy {DEFINED_BY} .", ""]
     if collections:
