@@ -284,10 +284,10 @@ def test_a_network_too_large_to_draw_is_drawn_a_zone_at_a_time(browser, tmp_path
             assert net.get_attribute("data-visible-overlaps") == overlaps
         else:
             assert page.evaluate(drawn) == [] and net.get_attribute("data-visible-nodes") == "0"
-            assert f"{len(nodes):,} of {len(data['nodes']):,} nodes match" in page.inner_text("#answer-status")
+            assert f"{len(nodes):,} of {len(data['nodes']):,} nodes match" in page.inner_text("#status")
     page.select_option("#function-filter", "")
     page.select_option("#zone-filter", "")
-    assert page.evaluate(drawn) == [] and "more than this page draws at once (60)" in page.inner_text("#answer-status")
+    assert page.evaluate(drawn) == [] and "more than this page draws at once (60)" in page.inner_text("#status")
     page.fill("#search", "Organisation 123")
     page.press("#search", "Enter")
     assert "Organisation 123" in page.inner_text("#details")
