@@ -156,6 +156,19 @@ def test_serve_refuses_updates(kg, served):
     assert _count(served.base) == len(kg.sorted_quads())
 
 
+def test_a_query_too_deep_for_the_parser_gets_400_and_the_backend_lives(kg, served):
+    """Posted as it was, `!` x 20,000 killed the backend that parsed it, on every retry (502)."""
+    for query in ("SELECT * WHERE { FILTER(" + "!" * 20_000 + "true) }",
+                  "SELECT * WHERE {" + "{" * 5_000 + "?s ?p ?o" + "}" * 5_000 + "}"):
+        request = urllib.request.Request(f"{served.base}/sparql", data=query.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-query"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 400
+        assert b"too deep to be read safely" in refused.value.read()
+    assert _count(served.base) == len(kg.sorted_quads())
+
+
 def _count_in(base: str, query: str, **dataset: str) -> int:
     """The ?n of a COUNT query, with default-graph-uri / named-graph-uri given as keywords."""
     params = {"query": query, **{key.replace("_", "-"): value for key, value in dataset.items()}}

@@ -114,6 +114,34 @@ def test_brackets_nested_too_deep_for_the_parser_are_refused(tmp_path):
     assert f"nests brackets more than {MAX_NESTING} deep" in proc.stderr.decode()
 
 
+def test_expressions_with_too_many_operators_for_the_parser_are_refused(tmp_path):
+    """Each operator of `1 + 1 + ...` or `!!!...` is a level of Oxigraph's expression tree: ~8,000
+    of them crash it as nested brackets do. The operators the open groups hold are counted."""
+    from conftest import run_cli
+
+    from sezkg.kg.sparql_guard import MAX_OPERATORS
+
+    def chain(n: int) -> str:
+        return "SELECT ?x WHERE { BIND(" + " + ".join(["1"] * n) + " AS ?x) }"
+
+    fine = chain(MAX_OPERATORS)  # n terms, n - 1 operators
+    check_read_only(fine)
+    assert [s["x"].value for s in ox.Store().query(fine)] == [str(MAX_OPERATORS)]
+    many = "SELECT * WHERE { " + " ".join("FILTER(" + " + ".join(["1"] * 50) + " > 0)" for _ in range(100)) + " }"
+    check_read_only(many)  # 5,000 operators, none of them inside another's group
+    assert len(list(ox.Store().query(many))) == 1
+    negations = "SELECT * WHERE { FILTER(" + "!" * 20_000 + "true) }"
+    split = "SELECT * WHERE { FILTER(" + "1 + " * 1_000 + "(" + "1 + " * 1_001 + "1)) }"  # across groups
+    for query in (chain(MAX_OPERATORS + 2), chain(10_000), negations, split):
+        with pytest.raises(UsageError, match=rf"more than {MAX_OPERATORS:,} operators in one expression \(line 1"):
+            check_read_only(query)
+    long = tmp_path / "long.rq"
+    long.write_text(negations, encoding="utf-8")
+    proc = run_cli("query", str(long))
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-500:])
+    assert "operators in one expression" in proc.stderr.decode()
+
+
 def test_from_is_refused_only_when_asked():
     query = ALLOWED["from"]
     check_read_only(query)

@@ -2,8 +2,9 @@
 
 `check_read_only(query)` raises UsageError for update operations (INSERT, DELETE, LOAD,
 CLEAR, CREATE, DROP, COPY, MOVE, ADD), for SERVICE (federated queries make the server
-fetch a URL of the caller's choice), for brackets nested deeper than MAX_NESTING (which would
-crash the parser) and, when asked, for FROM / FROM NAMED.
+fetch a URL of the caller's choice), for brackets nested deeper than MAX_NESTING or more than
+MAX_OPERATORS operators in one expression (either would crash the parser) and, when asked, for
+FROM / FROM NAMED.
 
 It reads the query with a small tokenizer, so keywords inside IRIs, strings (all four quote
 forms), comments, variables, language tags and prefixed names (`ex:service`) do not count,
@@ -56,9 +57,17 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DRO
 _OPERAND_END = frozenset({"var", "string", "number", "iri", "pname", "langtag", "word"})
 _MAX_READINGS = 64
 # Oxigraph parses SPARQL by recursion: ~2,500 nested groups or parentheses overflow its stack and
-# kill the process (a segmentation fault, in the CLI and in a server's backend alike). No real
-# question nests a tenth as deep as this.
+# kill the process (a segmentation fault, in the CLI and in a server's backend alike), and so do
+# ~8,000 operators in one expression (`1 + 1 + ...`, `!!!...`: each is a level of the expression
+# tree). Brackets are counted as they nest, operators as the open groups hold them. No real
+# question comes within a tenth of either.
 MAX_NESTING = 256
+MAX_OPERATORS = 2_000
+_OPERATORS = frozenset("!+-*/=<>|&^")
+
+
+class TooDeep(UsageError):
+    """A query nested too deep for Oxigraph's parser: malformed rather than forbidden."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ def _read(text: str, operators: frozenset[int]) -> _Reading:
     tokens: list[Token] = []
     ambiguous: list[int] = []
     brackets: list[str] = []
+    operators_in: list[int] = [0]  # operators in each open group, the query's top level first
+    operators_open = 0  # their sum
     last: Token | None = None  # the last token that is neither space nor comment
     pos = 0
     while pos < len(text):
@@ -101,12 +112,20 @@ def _read(text: str, operators: frozenset[int]) -> _Reading:
             continue
         if token.text in "({[" and token.kind == "punct":
             brackets.append(token.text)
+            operators_in.append(0)
             if len(brackets) > MAX_NESTING:
-                raise UsageError(f"the query nests brackets more than {MAX_NESTING} deep ({_where(text, pos)}): "
+                raise TooDeep(f"the query nests brackets more than {MAX_NESTING} deep ({_where(text, pos)}): "
                                  "too deep to be read safely")
         elif (token.kind == "punct" and token.text in ")}]" and brackets
               and brackets[-1] == "({["[")}]".index(token.text)]):
             brackets.pop()
+            operators_open -= operators_in.pop()
+        elif token.kind == "punct" and token.text in _OPERATORS:
+            operators_in[-1] += 1
+            operators_open += 1
+            if operators_open > MAX_OPERATORS:
+                raise TooDeep(f"the query has more than {MAX_OPERATORS:,} operators in one expression "
+                                 f"({_where(text, pos)}): too deep to be read safely")
         last = token
     return _Reading(tokens, ambiguous)
 

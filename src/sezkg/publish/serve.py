@@ -52,7 +52,7 @@ from pathlib import Path
 
 from ..errors import ServerError, UsageError
 from ..kg.load import KnowledgeGraph
-from ..kg.sparql_guard import check_read_only
+from ..kg.sparql_guard import TooDeep, check_read_only
 from .export import serialize
 
 QUERY_PATHS = ("/sparql", "/query")
@@ -656,6 +656,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         query = params["query"][0]
         try:
             check_read_only(query)
+        except TooDeep as exc:  # malformed, not forbidden: it would crash the backend's parser
+            raise _Refusal(400, str(exc)) from None
         except UsageError as exc:
             raise _Refusal(403, str(exc)) from None
         form = [("query", query)]
