@@ -48,7 +48,7 @@ def test_unknown_and_ambiguous_names_fail_with_suggestions(api):
         api.query("zone-governors", zone="https://w3id.org/sezkg/id/zone/nope")
 
 
-def test_a_list_of_names_answers_for_each_and_a_date_takes_one(api):
+def test_a_list_of_names_answers_for_each_a_date_takes_one_and_nothing_is_empty(api):
     both = api.query("zone-governors", zone=["Saryarka", "pavlodar"], date="2026")
     one = [api.query("zone-governors", zone=z, date="2026") for z in ("saryarka", "pavlodar")]
     assert len(both) == len(one[0]) + len(one[1]) and len(one[0]) and len(one[1])
@@ -57,6 +57,10 @@ def test_a_list_of_names_answers_for_each_and_a_date_takes_one(api):
         api.query("zone-governors", date=["2019", "2024"])
     with pytest.raises(sezkg.UsageError, match="parameter 'date' takes when; '' is not one"):
         api.zones(as_of="")  # an empty date is refused, not taken for today
+    with pytest.raises(sezkg.UsageError, match="an empty name names nothing"):
+        api.overlaps(zone="")  # not every zone's overlaps
+    with pytest.raises(sezkg.SezkgError, match="SPARQL endpoint : not an http:// or https:// URL"):
+        sezkg.open(endpoint="")  # not the embedded store
 
 
 def test_overlaps_network_and_zones(api):

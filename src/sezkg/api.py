@@ -162,7 +162,7 @@ class KG:
         """The ranked overlap report, for every zone or one (given by name)."""
         from .questions.overlaps import find_overlaps
 
-        return find_overlaps(self.runner, self.resolve(zone, "zone") if zone else None, self.catalogue, self.lang)
+        return find_overlaps(self.runner, self.resolve(zone, "zone") if zone is not None else None, self.catalogue, self.lang)
 
     def network(self, zone: str | None = None) -> nx.Graph:
         """The overlap network (organisations and findings) as a networkx graph."""
@@ -182,7 +182,7 @@ class KG:
 
 def open(*data: str | Path, endpoint: str | None = None, timeout: float = 30.0, lang: str = "en") -> KG:
     """Open the bundled knowledge graph, TriG files or folders (`data`), or a SPARQL endpoint."""
-    if endpoint:
+    if endpoint is not None:  # "" is refused as a URL, not taken for no endpoint
         from .errors import UsageError
         from .questions.endpoint import RemoteRunner
 
