@@ -424,3 +424,41 @@ def test_site_is_deterministic(kg, tmp_path):
     for page in sorted((tmp_path / "a").rglob("*")):
         if page.is_file():
             assert page.read_bytes() == (tmp_path / "b" / page.relative_to(tmp_path / "a")).read_bytes(), page
+
+
+@pytest.mark.parametrize(("accept", "page"), [
+    ("text/html,application/xhtml+xml,*/*;q=0.8", "index.html"),  # a browser
+    ("text/html, text/turtle;q=0", "index.html"),
+    ("text/turtle", "index.ttl"),
+    ("application/ld+json", "index.jsonld"),
+    ("text/turtle;q=0.9, application/ld+json", "index.ttl"),  # the q weights are not read
+    ("*/*", "index.html"),
+    ("", "index.html"),
+])
+def test_the_apache_and_nginx_configs_give_a_browser_the_page(accept, page):
+    """The rules of the .htaccess and nginx.conf the site writes, applied as each server applies
+    them: Apache's RewriteCond lines of a rule all hold (`!` negates), the first rule wins;
+    nginx's map takes its first matching regex (every page exists)."""
+    from sezkg.views.site import HTACCESS, NGINX
+
+    def apache() -> str:
+        conditions: list[str] = []
+        for line in HTACCESS.splitlines():
+            if line.startswith("RewriteCond %{HTTP_ACCEPT} "):
+                conditions.append(line.split(" ", 2)[2])
+            elif line.startswith("RewriteRule "):
+                if all((re.search(c[1:], accept) is None) if c.startswith("!") else re.search(c, accept)
+                       for c in conditions):
+                    return line.split()[2].rsplit("/", 1)[1]
+                conditions = []
+        return "index.html"
+
+    def nginx() -> str:
+        block = NGINX[NGINX.index("map $http_accept"):NGINX.index("}")]
+        for line in block.splitlines()[1:]:
+            pattern, _, target = line.strip().rstrip(";").partition(" ")
+            if pattern.startswith("~") and re.search(pattern[1:], accept):
+                return target.strip()
+        return "index.html"
+
+    assert apache() == page and nginx() == page

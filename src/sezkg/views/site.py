@@ -36,7 +36,9 @@ MEDIA = {"nquads": "application/n-quads", "trig": "application/trig", "jsonld": 
          "turtle": "text/turtle"}
 
 HTACCESS = """# Content negotiation for the sezkg site (Apache, mod_rewrite and mod_negotiation-free).
-# /id/zone/saryarka -> index.ttl for text/turtle, index.jsonld for application/ld+json, else index.html
+# /id/zone/saryarka -> index.html for an Accept that names text/html (a browser's), else index.ttl
+# for text/turtle, index.jsonld for application/ld+json, else index.html. The q weights are not
+# read (`sezkg serve` reads them): a client that names text/html at all gets the page.
 Options -MultiViews
 DirectoryIndex index.html
 AddType text/turtle .ttl
@@ -45,17 +47,21 @@ AddType application/n-quads .nq
 AddType application/trig .trig
 Header append Vary Accept
 RewriteEngine On
+RewriteCond %{HTTP_ACCEPT} !text/html
 RewriteCond %{HTTP_ACCEPT} text/turtle
 RewriteCond %{REQUEST_FILENAME}/index.ttl -f
 RewriteRule ^(.*?)/?$ $1/index.ttl [L]
+RewriteCond %{HTTP_ACCEPT} !text/html
 RewriteCond %{HTTP_ACCEPT} application/ld\\+json
 RewriteCond %{REQUEST_FILENAME}/index.jsonld -f
 RewriteRule ^(.*?)/?$ $1/index.jsonld [L]
 """
 
 NGINX = """# Content negotiation for the sezkg site (nginx). Include in a server block whose root is the site.
+# An Accept that names text/html (a browser's) gets the page; the q weights are not read.
 map $http_accept $sezkg_alternate {
     default                   index.html;
+    ~text/html                index.html;
     ~text/turtle              index.ttl;
     ~application/ld\\+json     index.jsonld;
 }
