@@ -162,7 +162,8 @@ class KG:
         """The ranked overlap report, for every zone or one (given by name)."""
         from .questions.overlaps import find_overlaps
 
-        return find_overlaps(self.runner, self.resolve(zone, "zone") if zone is not None else None, self.catalogue, self.lang)
+        iri = self.resolve(zone, "zone") if zone is not None else None  # "" is refused, not every zone
+        return find_overlaps(self.runner, iri, self.catalogue, self.lang)
 
     def network(self, zone: str | None = None) -> nx.Graph:
         """The overlap network (organisations and findings) as a networkx graph."""
