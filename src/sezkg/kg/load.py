@@ -522,7 +522,9 @@ def _days_in_month(year: int | None, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def _real_day(value: str) -> bool:
+def real_day(value: str) -> bool:
+    """Whether a date's day (YYYY-MM-DD, any XSD year, or --MM-DD) is on the calendar: the
+    lexical forms bound it to 31 only. Anything else is not a day and passes."""
     match = _DATE_PARTS.match(value) or re.match(rf"--(?P<m>{_MONTH})-(?P<d>{_DAY})", value)
     if match is None:
         return True
@@ -533,7 +535,7 @@ def _real_day(value: str) -> bool:
 def _pattern(regex: str, dated: bool = False) -> Callable[[str], bool]:
     compiled = re.compile(regex)
     if dated:
-        return lambda v: compiled.fullmatch(v) is not None and _real_day(v)
+        return lambda v: compiled.fullmatch(v) is not None and real_day(v)
     return lambda v: compiled.fullmatch(v) is not None
 
 
