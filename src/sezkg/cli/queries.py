@@ -133,8 +133,6 @@ def own_query(path: Path) -> CatalogueQuery:
 def params(pairs: list[str], query: CatalogueQuery) -> dict[str, str | list[str]]:
     """The --param pairs by name: one value as it is, a name given several times as the list of
     its values (the query answers for each), refused for a type that takes one value only."""
-    from ..questions.catalogue import SEVERAL_TYPES
-
     given: dict[str, list[str]] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -142,8 +140,5 @@ def params(pairs: list[str], query: CatalogueQuery) -> dict[str, str | list[str]
             raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
         given.setdefault(name, []).append(value)
     for name, values in given.items():
-        param = query.param(name)
-        if len(values) > 1 and param.type not in SEVERAL_TYPES:
-            raise UsageError(f"parameter {name!r} takes one {param.type}, not several ({', '.join(values)}): "
-                             "the rows would not say which each holds for; run the query once for each")
+        query.param(name).check_count(values)  # before any name is looked up
     return {name: values[0] if len(values) == 1 else values for name, values in given.items()}

@@ -84,6 +84,12 @@ class Param(Frozen):
                  values: tuple[str, ...] = ()):
         self._set(name, type, default, doc, tuple(values))
 
+    def check_count(self, values: Sequence[str]) -> None:
+        """UsageError if several values are given to a parameter that takes one (see SEVERAL_TYPES)."""
+        if len(values) > 1 and self.type not in SEVERAL_TYPES:
+            raise UsageError(f"parameter {self.name!r} takes one {self.type}, not several ({', '.join(values)}): "
+                             "the rows would not say which each holds for; run the query once for each")
+
     @property
     def kind(self) -> str:
         """The type as people read it: `string`, or the values a closed string takes (`a|b|c`)."""
@@ -170,9 +176,7 @@ class Query(Frozen):
             raw = values.get(p.name, p.default)
             if raw is not None:
                 several = [raw] if isinstance(raw, str) else list(raw)
-                if len(several) > 1 and p.type not in SEVERAL_TYPES:
-                    raise UsageError(f"parameter {p.name!r} takes one {p.type}, not several ({', '.join(several)}): "
-                                     "the rows would not say which each holds for")
+                p.check_count(several)
                 terms[p.name] = f"VALUES ?{p.name} {{ {' '.join(str(p.term(v)) for v in several)} }}"
         # One pass over the original text: a filled-in value is never searched again, so a
         # string holding "VALUES ?x { UNDEF }" cannot be taken for the slot of ?x.
