@@ -113,10 +113,14 @@ def _describe(exc: BaseException) -> str:
 def _exchange(method: str, url: str, timeout: float, body: bytes | None = None,
               headers: dict[str, str] | None = None) -> _Answer:
     """One HTTP request whose whole answer must arrive within `timeout` seconds."""
+    from ..questions.endpoint import url_problem
+
     deadline = time.monotonic() + timeout
+    problem = url_problem(url)  # the same check as every endpoint's
+    if problem is not None:
+        raise UsageError(f"{url}: {problem}")
     parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise UsageError(f"not an http(s) URL: {url}")
+    assert parsed.hostname is not None  # url_problem refuses a URL without a host
     kind = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
     try:
         connection = kind(parsed.hostname, parsed.port, timeout=timeout)
