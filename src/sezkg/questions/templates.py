@@ -4,7 +4,8 @@ SPARQL has no functions of its own, so a query that compares dates of any precis
 a month or a day) spells out, for every date it reads, the first or last day that date
 covers as a yyyymmdd integer. The catalogue's `.rq` files stay plain SPARQL that runs on any
 endpoint; the ones with that arithmetic are generated from `queries/templates/NAME.rq.in`,
-where `{{first ?x}}` and `{{last ?x}}` stand for it:
+where `{{first ?x}}` and `{{last ?x}}` stand for it, and a line `{{name-on-date ?x}}` for the
+name a renamed body bore on the asked date:
 
     python -m sezkg.questions.templates            # rewrite queries/*.rq from the templates
     python -m sezkg.questions.templates --check    # exit 1 if a .rq differs from its template
@@ -21,6 +22,36 @@ from pathlib import Path
 
 _MACRO = re.compile(r"\{\{(first|last) (\?[A-Za-z_][A-Za-z0-9_]*)\}\}")
 SUFFIX = ".rq.in"
+# A line `{{name-on-date ?x}}`: the OPTIONAL that binds ?nameThen, the English name the body ?x
+# bore on the asked date (?date, its bounds ?dS and ?dE): a dated name whose interval meets the
+# date, unless a later name was already in use (valid from or attested) by then, or an earlier
+# one still in use after it. Each name's bounds are worked out once, apart from the date.
+_NAME_ON_DATE = re.compile(r"^  \{\{name-on-date (\?[A-Za-z_][A-Za-z0-9_]*)\}\}\n", re.MULTILINE)
+_NAME_ON_DATE_BLOCK = "\n".join((
+    "  OPTIONAL {",
+    "    { SELECT {var} ?nameThen (MIN(?nS0) AS ?nS) (MAX(?nE0) AS ?nE) (MIN(?laterS0) AS ?laterS)"
+    " (MAX(?earlierE0) AS ?earlierE) WHERE {",
+    "      {var} sez:hasName ?name .",
+    "      ?name rdfs:label ?nameThen FILTER(LANGMATCHES(LANG(?nameThen), \"en\"))",
+    "      OPTIONAL { ?name sez:validFrom ?nameFrom } OPTIONAL { ?name sez:validUntil ?nameUntil }",
+    "      BIND(COALESCE({{first ?nameFrom}}, 0) AS ?nS0)",
+    "      BIND(COALESCE({{last ?nameUntil}}, 99999999) AS ?nE0)",
+    "      OPTIONAL {",
+    "        ?later sez:followsName+ ?name .",
+    "        { ?later sez:validFrom ?laterFrom BIND({{first ?laterFrom}} AS ?laterS0) }",
+    "        UNION { ?later sez:attestedOn ?laterSeen BIND({{last ?laterSeen}} AS ?laterS0) }",
+    "      }",
+    "      OPTIONAL {",
+    "        ?name sez:followsName+ ?earlier .",
+    "        { ?earlier sez:validUntil ?earlierUntil BIND({{last ?earlierUntil}} AS ?earlierE0) }",
+    "        UNION { ?earlier sez:attestedOn ?earlierSeen BIND({{first ?earlierSeen}} AS ?earlierE0) }",
+    "      }",
+    "    } GROUP BY {var} ?name ?nameThen ORDER BY {var} ?nameThen }",
+    "    FILTER(BOUND(?date) && ?nS <= ?dE && ?dS <= ?nE && (!BOUND(?laterS) || ?laterS > ?dS) &&"
+    " (!BOUND(?earlierE) || ?earlierE < ?dE))",
+    "  }",
+    "",
+))
 
 
 def first_day(var: str) -> str:
@@ -38,6 +69,7 @@ def last_day(var: str) -> str:
 
 
 def expand(template: str) -> str:
+    template = _NAME_ON_DATE.sub(lambda m: _NAME_ON_DATE_BLOCK.replace("{var}", m.group(1)), template)
     return _MACRO.sub(lambda m: first_day(m.group(2)) if m.group(1) == "first" else last_day(m.group(2)), template)
 
 
