@@ -115,7 +115,7 @@ def _read(text: str, operators: frozenset[int]) -> _Reading:
             operators_in.append(0)
             if len(brackets) > MAX_NESTING:
                 raise TooDeep(f"the query nests brackets more than {MAX_NESTING} deep ({_where(text, pos)}): "
-                                 "too deep to be read safely")
+                              "too deep to be read safely")
         elif (token.kind == "punct" and token.text in ")}]" and brackets
               and brackets[-1] == "({["[")}]".index(token.text)]):
             brackets.pop()
@@ -125,7 +125,7 @@ def _read(text: str, operators: frozenset[int]) -> _Reading:
             operators_open += 1
             if operators_open > MAX_OPERATORS:
                 raise TooDeep(f"the query has more than {MAX_OPERATORS:,} operators in one expression "
-                                 f"({_where(text, pos)}): too deep to be read safely")
+                              f"({_where(text, pos)}): too deep to be read safely")
         last = token
     return _Reading(tokens, ambiguous)
 
