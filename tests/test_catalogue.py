@@ -8,7 +8,8 @@ import pytest
 from conftest import run_cli
 
 from sezkg.errors import InputError
-from sezkg.questions.catalogue import catalogue, read_query
+from sezkg.questions.catalogue import catalogue, read_query, run_select, unordered
+from sezkg.questions.overlaps import labels
 
 GOOD = "# title: T\n# question: Q?\n# param: zone iri - a zone\nSELECT * WHERE { VALUES ?zone { UNDEF } ?zone ?p ?o }\n"
 
@@ -112,3 +113,23 @@ def test_a_string_parameter_may_list_the_values_it_takes(tmp_path):
     for bad in ("zone iri {a, b}", "zone string {a, , b}", "zone string {}", "zone string {a} = c"):
         with pytest.raises(InputError):
             read_query(_write(tmp_path, GOOD.replace("zone iri", bad)))
+
+
+def test_unordered_drops_only_a_closing_order_by(tmp_path):
+    head = "# title: T\n# question: Q?\nSELECT ?s WHERE { ?s ?p ?o }\n"
+    closing = read_query(_write(tmp_path, head + "# sorted\nORDER BY STR(?s) DESC(?o)\n\n"))
+    assert unordered(closing).text == head + "# sorted\n"
+    assert unordered(closing).name == closing.name and unordered(closing).params == closing.params
+    limited = read_query(_write(tmp_path, head + "ORDER BY ?s\nLIMIT 5\n"))
+    assert unordered(limited) is limited  # the order decides which rows come back
+    inner = read_query(_write(tmp_path, "# title: T\n# question: Q?\n"
+                                        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o }\nORDER BY ?s\nLIMIT 1 } }\n"))
+    assert unordered(inner) is inner
+
+
+def test_labels_unordered_are_the_ordered_query_s_in_its_order(kg):
+    queries = catalogue()
+    for lang in ("en", "ru", "kk"):
+        ordered = [(r["thing"].value, r["label"].value) for r in run_select(kg, queries["labels"], {"lang": lang})]
+        assert len(ordered) > 900
+        assert list(labels(kg, queries, lang).items()) == ordered

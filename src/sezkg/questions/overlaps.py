@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Query, catalogue, run_select
+from .catalogue import Query, catalogue, run_select, unordered
 from .kinds import KINDS, OverlapKind
 from .kinds import kind as kind_named
 
@@ -100,7 +100,8 @@ def _ordered(values: list[str]) -> tuple[str, ...]:
 def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = "en") -> dict[str, str]:
     """Every labelled IRI's label in `lang`, English where it has none in it."""
     queries = queries or catalogue()
-    return {_v(r, "thing"): _v(r, "label") for r in run_select(runner, queries["labels"], {"lang": lang})}
+    found = ((_v(r, "thing"), _v(r, "label")) for r in run_select(runner, unordered(queries["labels"]), {"lang": lang}))
+    return dict(sorted(found))  # in the query's order, STR(?thing): each thing once, so its label never decides
 
 
 class _Builder:

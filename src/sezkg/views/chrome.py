@@ -123,7 +123,7 @@ def names_in_other_languages(runner: Runner, queries: dict[str, Query],
                              english: dict[str, str] | None = None) -> Names:
     """Russian and Kazakh names where a thing has one (not the English fallback). `english`,
     the English labels when the caller has them already (an overlap report's), is not asked again."""
-    from ..questions.catalogue import stream_select
+    from ..questions.catalogue import stream_select, unordered
     from ..questions.overlaps import labels
 
     english = labels(runner, queries, "en") if english is None else english
@@ -131,11 +131,11 @@ def names_in_other_languages(runner: Runner, queries: dict[str, Query],
     for lang, _ in LANGUAGES[1:]:
         # `labels` in this language is these where a thing has one and its English otherwise;
         # only the things whose name differs from the English are kept, so these suffice.
-        variables, tuples = stream_select(runner, queries["labels-in-language"], {"lang": lang})
+        variables, tuples = stream_select(runner, unordered(queries["labels-in-language"]), {"lang": lang})
         at_thing, at_label = variables.index("thing"), variables.index("label")
         pairs = ((t[at_thing], t[at_label]) for t in tuples)
-        found = {thing.value: label.value for thing, label in pairs if thing is not None and label is not None}
-        other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
+        found = sorted((thing.value, label.value) for thing, label in pairs if thing is not None and label is not None)
+        other[lang] = {i: n for i, n in found if english.get(i) != n}
     return Names(other)
 
 

@@ -20,6 +20,7 @@ from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from ..publish.export import serialize, serialize_to
 from ..publish.jsonld import Compactor, load_context, to_jsonld
 from ..questions.catalogue import catalogue, run_select
+from ..questions.overlaps import labels
 from .chrome import link_to, names_in_other_languages, newest_source_date, page
 from .query_page import QUERY_SCRIPTS, query_page_html
 from .viz import copy_assets
@@ -113,8 +114,7 @@ class SiteBuilder:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.endpoint = endpoint
         self.queries = catalogue()
-        self.labels: dict[str, str] = {r["thing"].value: r["label"].value
-                                       for r in run_select(kg, self.queries["labels"])}
+        self.labels = labels(kg, self.queries, "en")
         self.compactor = Compactor(load_context())
         # A thing's quads are looked up in the store as its page is written, not held: held as
         # Python objects, every quad by subject and by object took the ~5M site to a 9.3 GiB peak.
@@ -122,7 +122,7 @@ class SiteBuilder:
         self.pages = [s for s in self.subjects if site_path(s)]
         self.page_set = {_page_path(i) for i in self.pages}
         self.graph_set = set(kg.graph_names())
-        self.names = names_in_other_languages(kg, self.queries)
+        self.names = names_in_other_languages(kg, self.queries, english=self.labels)
         self.data_date = newest_source_date(kg)
 
     def label(self, iri: str) -> str:
