@@ -42,7 +42,7 @@ def test_bad_query_file_is_refused_at_its_line(tmp_path, text, message, line):
         assert isinstance(info.value, InputError)
         assert message in str(info.value) and info.value.line == line
     else:
-        assert "parameter 'zone' takes iri" in str(info.value)
+        assert "parameter 'zone' takes an IRI" in str(info.value)
 
 
 def test_every_catalogue_query_has_a_header():
@@ -76,7 +76,7 @@ def test_a_parameter_given_several_values_takes_each_of_them(kg):
     assert len(at_once) > 30 and {r["subject"].value for r in at_once} == set(subjects)
     assert [dict(r) for r in at_once] == [dict(r) for r in one_by_one]
     assert run_select(kg, query, {"subject": []}) == []
-    with pytest.raises(UsageError, match="takes iri"):
+    with pytest.raises(UsageError, match="takes an IRI"):
         query.bind({"subject": [subjects[0], "https://x.org/a> } ?s ?p ?o . { <https://x.org/b"]})
 
 

@@ -130,7 +130,7 @@ def test_a_day_not_on_the_calendar_exits_2_naming_it():
                          (("zones", "--as-of", "2025-06-31"), "--as-of"),
                          (("query", "zone-governors", "--param", "date=2019-09-31"), "parameter 'date'")):
         stderr = run_cli(*args, check=2).stderr.decode()
-        assert stderr.startswith(f"sezkg: error: {option} takes when; '{args[-1].split('=')[-1]}' is not one "
+        assert stderr.startswith(f"sezkg: error: {option} takes a year, a month or a day; '{args[-1].split('=')[-1]}' is not one "
                                  "(not a date: "), stderr
         assert stderr.count("\n") == 1, stderr
     assert b"zones in force on 2015," in run_cli("zones", "--as-of", "2015", check=0).stdout
@@ -153,7 +153,7 @@ def _zones_of(*args: str) -> list[str]:
 
 def test_a_repeated_parameter_answers_for_each_value():
     """--param zone=saryarka --param zone=pavlodar kept only Pavlodar; now the rows of both, each
-    value resolved as a single one is (a name given twice counts once); a when takes one value."""
+    value resolved as a single one is (a name given twice counts once); a date takes one value."""
     saryarka, pavlodar = _zones_of("--param", "zone=saryarka"), _zones_of("--param", "zone=pavlodar")
     both = _zones_of("--param", "zone=saryarka", "--param", "zone=Pavlodar SEZ", "--param", "zone=zone:saryarka")
     assert saryarka and pavlodar and sorted(both) == sorted(saryarka + pavlodar)
@@ -161,7 +161,7 @@ def test_a_repeated_parameter_answers_for_each_value():
                      check=2).stderr.decode()
     assert stderr == "sezkg: error: parameter 'zone': no thing is named 'nowhere-zone'\n"
     stderr = run_cli("query", "zone-governors", "--param", "date=2019", "--param", "date=2024", check=2).stderr.decode()
-    assert stderr.startswith("sezkg: error: parameter 'date' takes one when, not several (2019, 2024)")
+    assert stderr.startswith("sezkg: error: parameter 'date' takes a year, a month or a day, not several (2019, 2024)")
     assert b"answers for each value" in b" ".join(run_cli("query", "--help", check=0).stdout.split())
 
 

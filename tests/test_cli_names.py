@@ -63,7 +63,7 @@ def test_numbers_have_thousands_separators_in_tables():
 
 def test_the_catalogue_explains_itself():
     out = run_cli("queries", "function-holders", check=0).stdout.decode()
-    assert "--param date=<when>" in out and "example: sezkg query function-holders" in out
+    assert "--param date=<YYYY[-MM[-DD]]>" in out and "example: sezkg query function-holders" in out
     assert b"incentives" in run_cli("queries", "investor", check=0).stdout
 
 

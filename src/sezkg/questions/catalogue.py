@@ -64,6 +64,13 @@ _WHEN = (
     (re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", re.ASCII), XSD + "date"),
 )
 PARAM_TYPES = ("iri", "string", "when", *_LITERAL_TYPES)
+# Each type as a message names a value of it (the type names are the files' shorthand).
+_TYPE_READS = {
+    "iri": "an IRI", "string": "a string", "when": "a year, a month or a day", "date": "a date",
+    "gyear": "a year", "integer": "an integer", "decimal": "a decimal number", "boolean": "true or false",
+}
+# How usage lines show a value of a type: `--param date=<YYYY[-MM[-DD]]>`.
+_TYPE_SHOWN = {"when": "YYYY[-MM[-DD]]", "date": "YYYY-MM-DD", "gyear": "YYYY"}
 # The types a parameter may be given several values of at once: things and words to look for.
 # A date, a year or a number is a point or a bound the answer is computed for, and the rows
 # would not say which of several each holds for.
@@ -87,13 +94,19 @@ class Param(Frozen):
     def check_count(self, values: Sequence[str]) -> None:
         """UsageError if several values are given to a parameter that takes one (see SEVERAL_TYPES)."""
         if len(values) > 1 and self.type not in SEVERAL_TYPES:
-            raise UsageError(f"parameter {self.name!r} takes one {self.type}, not several ({', '.join(values)}): "
+            raise UsageError(f"parameter {self.name!r} takes {self.reads}, not several ({', '.join(values)}): "
                              "the rows would not say which each holds for; run the query once for each")
 
     @property
+    def reads(self) -> str:
+        """The type in words, as messages give it: `an IRI`, `a year, a month or a day`."""
+        return _TYPE_READS[self.type]
+
+    @property
     def kind(self) -> str:
-        """The type as people read it: `string`, or the values a closed string takes (`a|b|c`)."""
-        return "|".join(self.values) if self.values else self.type
+        """The type as people read it: `string`, `YYYY[-MM[-DD]]` for a year, month or day, or
+        the values a closed string takes (`a|b|c`)."""
+        return "|".join(self.values) if self.values else _TYPE_SHOWN.get(self.type, self.type)
 
     def term(self, value: str, what: str | None = None) -> ox.NamedNode | ox.Literal:
         """The value as an RDF term of this parameter's type; UsageError when it is not one,
@@ -113,7 +126,7 @@ class Param(Frozen):
                     if form.fullmatch(value):
                         _check_day(value)
                         return ox.Literal(value, datatype=ox.NamedNode(datatype))
-                raise ValueError("give a year, a month or a day with a four-digit year: 2015, 2015-06 or 2015-06-30")
+                raise ValueError("write it with a four-digit year: 2015, 2015-06 or 2015-06-30")
             datatype, form = _LITERAL_TYPES[self.type]
             if form.fullmatch(value) is None:
                 raise ValueError(f"not a valid {self.type}")
@@ -121,7 +134,7 @@ class Param(Frozen):
                 _check_day(value)
             return ox.Literal(value, datatype=ox.NamedNode(datatype))
         except ValueError as exc:
-            takes = f"one of {', '.join(self.values)}" if self.values else self.type
+            takes = f"one of {', '.join(self.values)}" if self.values else self.reads
             reason = f" ({exc})" if str(exc) else ""
             raise UsageError(f"{what or f'parameter {self.name!r}'} takes {takes}; {value!r} is not one{reason}") from None
 

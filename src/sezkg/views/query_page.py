@@ -64,7 +64,7 @@ def query_page_data(runner: Runner, queries: dict[str, Query] | None = None) -> 
         params = []
         for p in q.params:
             wanted = WANTED.get(p.name) if p.type == "iri" else None
-            params.append({"name": p.name, "type": p.type, "default": p.default, "doc": p.doc,
+            params.append({"name": p.name, "type": p.type, "reads": p.reads, "default": p.default, "doc": p.doc,
                            "options": options.get(wanted, []) if wanted else [], "values": list(p.values)})
         catalogue_data.append({"name": q.name, "title": q.title, "question": q.question, "text": q.text,
                                "params": params})

@@ -83,7 +83,7 @@
       throw new Error(`${p.name}: give a year, a month or a day, e.g. 2015, 2015-06 or 2015-06-30`);
     }
     const [form, datatype] = forms[p.type];
-    if (!form.test(value)) throw new Error(`${p.name}: not a valid ${p.type}`);
+    if (!form.test(value)) throw new Error(`${p.name}: not ${p.reads}`);
     return `"${value}"^^<${XSD}${datatype}>`;
   }
   function bound(q) {
@@ -102,7 +102,7 @@
     form.innerHTML = "";
     for (const p of q.params) {
       const label = document.createElement("label");
-      label.textContent = `${p.name} (${p.type})`;
+      label.textContent = `${p.name} (${p.reads})`;
       let field;
       if (p.options && p.options.length) {
         field = document.createElement("select");
@@ -118,7 +118,7 @@
       } else {
         field = document.createElement("input");
         field.type = "text";
-        field.placeholder = p.type === "when" ? "2024 or 2024-06 or 2024-06-30" : p.type;
+        field.placeholder = p.type === "when" ? "2024 or 2024-06 or 2024-06-30" : p.reads;
       }
       field.name = `param-${p.name}`;
       if (p.default) field.value = p.default;
