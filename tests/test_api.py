@@ -53,7 +53,7 @@ def test_a_list_of_names_answers_for_each_a_date_takes_one_and_nothing_is_empty(
     one = [api.query("zone-governors", zone=z, date="2026") for z in ("saryarka", "pavlodar")]
     assert len(both) == len(one[0]) + len(one[1]) and len(one[0]) and len(one[1])
     assert set(both.column("mandate")) == set(one[0].column("mandate")) | set(one[1].column("mandate"))
-    with pytest.raises(sezkg.UsageError, match=r"parameter 'date' takes a year, a month or a day, not several \(2019, 2024\)"):
+    with pytest.raises(sezkg.UsageError, match=r"parameter 'date' takes one value \(a year, a month or a day\), not several \(2019, 2024\)"):
         api.query("zone-governors", date=["2019", "2024"])
     with pytest.raises(sezkg.UsageError, match="parameter 'date' takes a year, a month or a day; '' is not one"):
         api.zones(as_of="")  # an empty date is refused, not taken for today

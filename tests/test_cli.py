@@ -161,7 +161,7 @@ def test_a_repeated_parameter_answers_for_each_value():
                      check=2).stderr.decode()
     assert stderr == "sezkg: error: parameter 'zone': no thing is named 'nowhere-zone'\n"
     stderr = run_cli("query", "zone-governors", "--param", "date=2019", "--param", "date=2024", check=2).stderr.decode()
-    assert stderr.startswith("sezkg: error: parameter 'date' takes a year, a month or a day, not several (2019, 2024)")
+    assert stderr.startswith("sezkg: error: parameter 'date' takes one value (a year, a month or a day), not several (2019, 2024)")
     assert b"answers for each value" in b" ".join(run_cli("query", "--help", check=0).stdout.split())
 
 

@@ -94,7 +94,7 @@ class Param(Frozen):
     def check_count(self, values: Sequence[str]) -> None:
         """UsageError if several values are given to a parameter that takes one (see SEVERAL_TYPES)."""
         if len(values) > 1 and self.type not in SEVERAL_TYPES:
-            raise UsageError(f"parameter {self.name!r} takes {self.reads}, not several ({', '.join(values)}): "
+            raise UsageError(f"parameter {self.name!r} takes one value ({self.reads}), not several ({', '.join(values)}): "
                              "the rows would not say which each holds for; run the query once for each")
 
     @property
