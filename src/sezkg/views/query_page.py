@@ -34,6 +34,7 @@ QUERY_CSS = """
 #params { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end; margin: 0.5rem 0; }
 #params label { display: flex; flex-direction: column; font-size: 0.9rem; }
 #params select, #params input { max-width: 18rem; }
+#params input[type="text"] { width: 17rem; }  /* "2024 or 2024-06 or 2024-06-30" in full */
 #yasgui { min-height: 300px; }
 #answer table.data td a { word-break: break-word; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.5rem 0; }
