@@ -370,7 +370,9 @@ def _table_queries(runner: Runner, lang: str, queries_folder: Path | None,
     folder = queries_folder or default_files().queries
     queries = catalogue(folder)
     # The overlap report's labels are these when in the same language (the report's, asked once).
-    names = overlaps.labels if overlaps is not None and overlaps.lang == lang else labels(runner, queries, lang)
+    names = overlaps.labels_in(lang) if overlaps is not None else None
+    if names is None:
+        names = labels(runner, queries, lang)
     return queries, catalogue(folder / "tables"), names
 
 

@@ -87,6 +87,11 @@ class OverlapReport:
     def label(self, iri: str) -> str:
         return self.labels.get(iri, iri)
 
+    def labels_in(self, lang: str) -> dict[str, str] | None:
+        """The labels query's answer in `lang`, when the report was labelled in it (so a caller
+        need not ask again); None otherwise."""
+        return self.labels if self.lang == lang else None
+
 
 def _v(row: Row, name: str) -> str:
     term = row.get(name) if name else None

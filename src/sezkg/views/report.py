@@ -179,13 +179,12 @@ def _pages(kg: KnowledgeGraph, files: KGFiles, queries: dict[str, Query], buildi
 
     started = time.perf_counter()
     overlaps = find_overlaps(kg, queries=queries)
-    if overlaps.lang == "en":
-        table_labels.known = overlaps.labels  # the same query's answer: not asked again for the tables
+    table_labels.known = overlaps.labels_in("en")  # the same query's answer: not asked again for the tables
     progress(f"[3/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
              f"({time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
-    names = names_in_other_languages(kg, queries, english=overlaps.labels if overlaps.lang == "en" else None)
+    names = names_in_other_languages(kg, queries, english=overlaps.labels_in("en"))
     data_date = newest_source_date(kg)
     viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date)
     progress(f"[4/{steps}] visualise: network, matrix and map pages, {len(viz.images)} images, "

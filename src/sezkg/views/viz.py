@@ -531,7 +531,7 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     queries = catalogue()
     report = report or find_overlaps(runner, queries=queries)
     if names is None:
-        names = names_in_other_languages(runner, queries, english=report.labels if report.lang == "en" else None)
+        names = names_in_other_languages(runner, queries, english=report.labels_in("en"))
     data = network_data(runner, report, queries, names)
     copy_assets(out, tuple(p for p, _ in NETWORK_SCRIPTS), ("network.js", "map.js"))
     net = out / "network.html"
