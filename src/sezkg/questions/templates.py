@@ -28,6 +28,9 @@ SUFFIX = ".rq.in"
 # one still in use after it. Each name's bounds are worked out once, apart from the date.
 _NAME_ON_DATE = re.compile(r"^  \{\{name-on-date (\?[A-Za-z_][A-Za-z0-9_]*)\}\}\n", re.MULTILINE)
 _NAME_ON_DATE_BLOCK = "\n".join((
+    "  # {var}'s name on the date: a dated name whose interval meets it, unless a later name was",
+    "  # already in use (valid from or attested) by then, or an earlier one still in use after it.",
+    "  # Each name's bounds are worked out once, apart from the date, and compared with it here.",
     "  OPTIONAL {",
     "    { SELECT {var} ?nameThen (MIN(?nS0) AS ?nS) (MAX(?nE0) AS ?nE) (MIN(?laterS0) AS ?laterS)"
     " (MAX(?earlierE0) AS ?earlierE) WHERE {",
