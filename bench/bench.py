@@ -550,6 +550,13 @@ def _s(results: dict[str, Result], step: str) -> float | None:
     return r.seconds if r else None
 
 
+def _overlaps_found(results: dict[str, Result]) -> int | None:
+    """How many overlaps the overlaps step found, from its note ("1569 overlaps")."""
+    r = results.get("overlaps")
+    words = r.note.split() if r else []
+    return int(words[0]) if len(words) == 2 and words[1] == "overlaps" and words[0].isdigit() else None
+
+
 def print_targets(sizes: list[Size]) -> None:
     print("## Targets\n")
     big = [s for s in sizes if s.target >= TARGET_TRIPLES]
@@ -577,6 +584,12 @@ def print_targets(sizes: list[Size]) -> None:
         over = [f"{st} {e:.2f}" for e, st in worst if e is not None and e > 1.15]
         print(f"- super-linear steps between {a.triples:,} and {b.triples:,} (exponent > 1.15): "
               + (", ".join(over) if over else "none"))
+        found = [_overlaps_found(x.sezkg) for x in (a, b)]
+        if found[0] and found[1] and found[1] > found[0]:
+            against = [(exponent(_s(a.sezkg, st), _s(b.sezkg, st), found[0], found[1]), st)
+                       for st in ("overlaps", "overlaps --network")]
+            print(f"- the same steps against their answer ({found[0]:,} -> {found[1]:,} overlaps, "
+                  f"x{found[1] / found[0]:.1f}): " + ", ".join(f"{st} {e:.2f}" for e, st in against if e is not None))
     print()
 
 
