@@ -300,6 +300,29 @@ def test_a_table_read_back_from_its_file_keeps_every_character(tmp_path, monkeyp
     assert [p.name for p in tmp_path.iterdir()] == ["statements.csv"]
 
 
+@pytest.mark.parametrize("width", [1, 2, 5])
+def test_csv_text_is_what_the_csv_module_writes(width):
+    """The streamed tables write their rows with `csv_text`, which joins a plain row itself and
+    leaves any row that may need quoting to the csv module: the text must be the module's."""
+    import io
+    import random
+
+    from sezkg.publish.tables import csv_text
+
+    pieces = ["", "a", "https://w3id.org/x", ",", '"', "\r", "\n", "\r\n", " ", "é", "\x00", "a,b", 'say "hi"',
+              "|", ";", "\t", "\u2028"]
+    chance = random.Random(width)
+    rows = [["".join(chance.choice(pieces) for _ in range(chance.randrange(3))) for _ in range(width)]
+            for _ in range(3000)]
+    rows += [[""] * width, ["plain"] * width]
+    expected = io.StringIO(newline="")
+    csv.writer(expected, lineterminator="\r\n").writerows(rows)
+    assert csv_text(rows, width) == expected.getvalue()
+    assert csv_text([], width) == ""
+    # Rows that need no quoting take the fast way; each kind of row that does was met above.
+    assert any("," in cell or '"' in cell or "\n" in cell for row in rows for cell in row)
+
+
 def test_table_tasks_in_any_order_and_finished_write_what_the_stream_writes(kg, tmp_path):
     """The report shares the tables' queries between two processes (table_tasks, then
     finish_tables): run in any order, they write the same files, byte for byte, as

@@ -200,7 +200,7 @@ class _ColumnTypes:
         self.alive = [[True] * len(_TYPES) for _ in range(n)]  # every non-empty value of that type
         self.identifiers = [False] * n
 
-    def add(self, rows: list[list[str]]) -> None:
+    def add(self, rows: Sequence[Sequence[str]]) -> None:
         for c in range(len(self.columns)):
             if self.seen[c] and (self.identifiers[c] or self.is_label[c]) and not any(self.alive[c]):
                 continue  # nothing more to learn from this column (most columns, after a chunk)
@@ -223,6 +223,29 @@ class _ColumnTypes:
                 kind = next((name for k, (name, _) in enumerate(_TYPES) if self.alive[c][k]), "string")
             out.append(kind)
         return out
+
+
+_QUOTED = re.compile('["\r\n]')  # with a comma inside a cell, what makes csv quote a cell
+
+
+def csv_text(rows: Sequence[Sequence[str]], width: int) -> str:
+    """The text `csv.writer(lineterminator="\\r\\n").writerows(rows)` writes, for rows of `width`
+    cells of text: most rows need no quoting (one join and two checks in C, where the csv module
+    costs ~8 µs a row of nine cells); a row that may need it is written by the csv module."""
+    lines = []
+    slow: Any = None
+    buffer = io.StringIO()
+    for row in rows:
+        line = ",".join(row)
+        if line.count(",") != width - 1 or _QUOTED.search(line) is not None or not line:
+            if slow is None:
+                slow = csv.writer(buffer, lineterminator="\r\n")
+            buffer.seek(0)
+            buffer.truncate()
+            slow.writerow(row)
+            line = buffer.getvalue()[:-2]
+        lines.append(line)
+    return "\r\n".join(lines) + "\r\n" if lines else ""
 
 
 # Rows read before the labelled columns are decided; the rest of the answer is written as it comes.
@@ -321,13 +344,18 @@ class _TableWriter:
             text.detach()
 
     def _emit(self, values: list[list[str]]) -> None:
-        label = self.label
-        out = [[label(row[i]) if is_label else row[i] for i, is_label in self.plan] for row in values]
-        self.writer.writerows(out)
+        if not values:
+            return
+        # Column by column (a label looked up per cell of a labelled column), then back to rows:
+        # at ~5M rows this is a third of the time of building each row cell by cell.
+        cells = list(zip(*values, strict=True))
+        columns = [tuple(map(self.label, cells[i])) if is_label else cells[i] for i, is_label in self.plan]
+        out = list(zip(*columns, strict=True))
+        self.text.write(csv_text(out, len(self.plan)))
         self.types.add(out)
         self.count += len(out)
         if self.kept is not None and self.count <= self.keep_rows:
-            self.kept.extend(out)
+            self.kept.extend(list(row) for row in out)
         else:
             self.kept = None
 
