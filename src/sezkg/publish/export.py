@@ -119,10 +119,6 @@ def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
     return (str(q.subject), str(q.predicate), str(q.object))
 
 
-def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
-
-
 class _GroundTriple(Protocol):
     """A triple as the writers take it: IRIs and literals only. Blank nodes are refused once
     per list (`_ground`) and sezkg holds no quoted triples (see `kg.load.term_value`), so the
@@ -219,8 +215,11 @@ def _triples_by_subject(kg: KnowledgeGraph, graph: str | None) -> Iterator[list[
     assert isinstance(found, ox.QuerySolutions)
     subjects = sorted((row[0] for row in found), key=str)
     for subject in subjects:
-        triples = sorted({q.triple for q in kg.store.quads_for_pattern(subject, None, None, in_graph)},
-                         key=_triple_key)
+        # One triple per distinct (predicate, object) text, which is RDF term equality; the
+        # subject is the same for all, so its text is not compared.
+        found_in = {(str(q.predicate), str(q.object)): q for q in kg.store.quads_for_pattern(subject, None, None,
+                                                                                           in_graph)}
+        triples = [found_in[key].triple for key in sorted(found_in)]
         if not _ground(triples):
             raise _refuse_blank_nodes(kg, graph)
         yield triples
