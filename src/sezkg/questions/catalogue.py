@@ -129,7 +129,7 @@ class Param(Frozen):
                 raise ValueError("write it with a four-digit year: 2015, 2015-06 or 2015-06-30")
             datatype, form = _LITERAL_TYPES[self.type]
             if form.fullmatch(value) is None:
-                raise ValueError(f"not a valid {self.type}")
+                raise ValueError  # the message names the type in words (`reads`); no reason to add
             if self.type == "date":
                 _check_day(value)
             return ox.Literal(value, datatype=ox.NamedNode(datatype))
