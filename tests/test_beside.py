@@ -245,12 +245,13 @@ def test_an_export_that_fails_in_the_child_fails_the_report_and_keeps_the_old_on
     build_report(out, fork=True)
     before = _files(out)
 
-    def refuse(kg, fmt, handle, **kwargs):
-        if fmt == "jsonld":
+    def refuse(kg, handles, **kwargs):
+        if "jsonld" in handles:
             raise InputError(Path("export/sezkg.jsonld"), "refused by the test")
-        handle.write(b"")
+        for handle in handles.values():
+            handle.write(b"")
 
-    monkeypatch.setattr(report_module, "serialize_to", refuse)
+    monkeypatch.setattr(report_module, "serialize_many", refuse)
     with pytest.raises(ChildError, match="refused by the test"):
         build_report(out, fork=True, force=True)
     assert _files(out) == before

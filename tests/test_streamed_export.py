@@ -5,6 +5,9 @@ and spool sizes; a refused export leaves the target as it was."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pyoxigraph as ox
 import pytest
 
@@ -12,7 +15,7 @@ import sezkg
 from sezkg.errors import UsageError
 from sezkg.kg.load import KnowledgeGraph
 from sezkg.publish import export as export_module
-from sezkg.publish.export import FORMATS, export, serialize, serialize_to
+from sezkg.publish.export import BY_GRAPH, BY_SUBJECT, FORMATS, export, serialize, serialize_many, serialize_to
 from sezkg.publish.jsonld import to_jsonld
 
 EX = "https://example.org/"
@@ -93,6 +96,63 @@ def test_graph_formats_merge_a_triple_stated_in_several_graphs():
     assert sum('"Зона"@ru' in line for line in lines) == 1
 
 
+def _named_oddly_kg() -> KnowledgeGraph:
+    """A graph whose name Oxigraph writes otherwise than we do (a no-break space in its IRI):
+    N-Quads cannot take Oxigraph's lines for it, TriG can."""
+    kg = _fixture_kg()
+    kg.store.add(ox.Quad(ox.NamedNode(EX + "x"), RDFS_LABEL, ox.Literal("x"), ox.NamedNode(SOURCE + "odd\u00a0name")))
+    return kg
+
+
+@pytest.mark.parametrize("formats", [BY_SUBJECT, BY_GRAPH, tuple(FORMATS), ("xml", "ntriples"), ("trig",)])
+@pytest.mark.parametrize("make", [_fixture_kg, _named_oddly_kg, sezkg.load])
+def test_formats_written_together_are_each_formats_bytes(make, formats, tmp_path, monkeypatch):
+    """serialize_many gives each format the bytes serialize gives it alone, for the KG and for
+    one graph, with tiny chunks and a spool on disk; it walks the subjects once and dumps
+    each graph once, however many formats share the walk."""
+    kg = make()
+    expected = {graph: {fmt: serialize(kg, fmt, graph) for fmt in formats} for graph in (None, kg.graph_names()[0])}
+    calls = {"walk": 0, "dump": 0}
+    real_walk, real_dump = export_module._triples_by_subject, export_module._dumped_lines
+
+    def walk(*args):
+        calls["walk"] += 1
+        return real_walk(*args)
+
+    def dump(*args):
+        calls["dump"] += 1
+        return real_dump(*args)
+
+    monkeypatch.setattr(export_module, "_triples_by_subject", walk)
+    monkeypatch.setattr(export_module, "_dumped_lines", dump)
+    monkeypatch.setattr(export_module, "CHUNK_CHARS", 7)
+    monkeypatch.setattr(export_module, "SPOOL_BYTES", 0)
+    for graph, wanted in expected.items():
+        calls.update(walk=0, dump=0)
+        with contextlib.ExitStack() as stack:
+            handles = {fmt: stack.enter_context(open(tmp_path / fmt, "wb")) for fmt in formats}
+            sizes = serialize_many(kg, handles, graph, spool_dir=tmp_path)
+        assert {fmt: (tmp_path / fmt).read_bytes() for fmt in formats} == wanted, graph
+        assert sizes == {fmt: len(data) for fmt, data in wanted.items()}
+        assert calls["walk"] == (1 if set(formats) & set(BY_SUBJECT) else 0)
+        named = len(kg.graph_names()) if graph is None else 1
+        assert calls["dump"] == (named if set(formats) & set(BY_GRAPH) else 0)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(formats)  # no spool left behind
+
+
+def test_a_format_that_refuses_stops_the_formats_written_with_it():
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(EX + "y"), RDFS_LABEL, ox.Literal("bell \u0007"), ox.NamedNode(SOURCE + "b")))
+    handles = {fmt: io.BytesIO() for fmt in BY_SUBJECT}
+    kg = KnowledgeGraph(store)
+    with pytest.raises(UsageError, match=r"RDF/XML cannot hold the triple <https://example.org/y>"):
+        serialize_many(kg, handles)
+    handles = {fmt: io.BytesIO() for fmt in BY_SUBJECT if fmt != "xml"}  # the others can hold it
+    serialize_many(kg, handles)
+    assert {fmt: h.getvalue() for fmt, h in handles.items()} == {fmt: serialize(kg, fmt) for fmt in handles}
+    assert b"bell \\u0007" in handles["ntriples"].getvalue()
+
+
 def test_a_refused_export_leaves_the_old_file(tmp_path):
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode(EX + "x"), RDFS_LABEL, ox.Literal("fine"), ox.NamedNode(SOURCE + "a")))
@@ -146,7 +206,7 @@ def test_pyoxigraphs_lines_are_used_only_where_they_are_ours(fmt, make, monkeypa
     kg = make()
     fast = serialize(kg, fmt)
     monkeypatch.setattr(export_module, "_oxigraph_text", lambda items, rdf_format: None)
-    monkeypatch.setattr(export_module, "_dumped_graph", lambda kg, name: None)
+    monkeypatch.setattr(export_module, "_dumped_lines", lambda kg, name: None)
     assert fast == serialize(kg, fmt)
 
 

@@ -18,7 +18,9 @@ Output is streamed: `serialize_to` writes to a handle as it goes, one named grap
 formats) or one subject (graph formats) at a time, so memory grows with the largest graph or
 subject, not with the KG. The order is the one a global sort of every quad by its N-Triples
 text would give, so the bytes are those of sorting everything in memory (which `serialize` did
-before it streamed). Two things are only known at the end and are handled so:
+before it streamed). `serialize_many` writes several formats in one read of the store: the
+graph formats share the walk over the subjects, N-Quads and TriG each graph's sorted lines.
+Two things are only known at the end and are handled so:
 - Turtle and TriG declare only the prefixes they use, in a header: the body is written to a
   spool (memory, then an unnamed file beside the output past SPOOL_BYTES) and follows the header;
 - RDF/XML declares the namespaces of every predicate up front: the distinct predicates are
@@ -29,6 +31,7 @@ leaves the target untouched, as the atomic writer drops its temporary file.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -36,7 +39,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol, TypeGuard, cast, overload
@@ -362,18 +365,6 @@ def _dumped_lines(kg: KnowledgeGraph, name: ox.NamedNode) -> list[str] | None:
     return lines
 
 
-def _dumped_graph(kg: KnowledgeGraph, name: ox.NamedNode) -> str | None:
-    """One named graph as sorted N-Quads lines (see _dumped_lines), or None."""
-    suffix = f" {name} .\n"
-    if _oxigraph_differs(suffix):
-        return None
-    lines = _dumped_lines(kg, name)
-    if lines is None:
-        return None
-    # Every line ends " ." and a newline occurs nowhere else (Oxigraph escapes it in literals).
-    return ("\n".join(lines) + "\n").replace(" .\n", suffix) if lines else ""
-
-
 def _write_quads(quads: list[_GroundQuad], out: _Output) -> None:
     name = quads[0].graph_name  # one named graph per list, or the unnamed ones together
     fast = _oxigraph_text(quads, ox.RdfFormat.N_QUADS) if isinstance(name, ox.NamedNode) else None
@@ -384,30 +375,54 @@ def _write_quads(quads: list[_GroundQuad], out: _Output) -> None:
     out.write("".join(f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)}{suffix}" for q in quads))
 
 
-def _write_n_quads(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
-    named, unnamed = _graph_names(kg, graph)
-    for name in named:
-        text = _dumped_graph(kg, name)
-        if text is not None:
-            out.write(text)
-            continue
-        quads = _graph_quads(kg, name, graph)
+class _NQuadsSink:
+    """N-Quads, one graph at a time: from Oxigraph's sorted lines where they are ours, else quads."""
+
+    def __init__(self, handle: BinaryIO):
+        self.out = _Output(handle)
+
+    def lines(self, name: ox.NamedNode, lines: list[str]) -> bool:
+        """Write a named graph's sorted N-Triples lines (see _dumped_lines) as quads; False
+        (nothing written) when the graph's name would not be written as we write it."""
+        suffix = f" {name} .\n"
+        if _oxigraph_differs(suffix):
+            return False
+        if lines:  # every line ends " ." and a newline occurs nowhere else (Oxigraph escapes it)
+            self.out.write(("\n".join(lines) + "\n").replace(" .\n", suffix))
+        return True
+
+    def quads(self, quads: list[_GroundQuad]) -> None:
         if quads:
-            _write_quads(quads, out)
-    rest = [q for name in unnamed for q in _graph_quads(kg, name, graph)]
-    if rest:
-        _write_quads(rest, out)
+            _write_quads(quads, self.out)
+
+    def finish(self) -> int:
+        self.out.flush()
+        return self.out.written
 
 
-def _write_n_triples(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
-    batch: list[_GroundTriple] = []
-    for triples in itertools.chain(_triples_by_subject(kg, graph), [[]]):  # [] flushes the last batch
-        batch.extend(triples)
-        if batch and (len(batch) >= _BATCH or not triples):
-            fast = _oxigraph_text(batch, ox.RdfFormat.N_TRIPLES)
-            out.write(fast if fast is not None else
-                      "".join(f"{_term(t.subject)} {_term(t.predicate)} {_term(t.object)} .\n" for t in batch))
-            batch = []
+class _NTriplesSink:
+    """N-Triples, a subject at a time, written by pyoxigraph a batch of subjects at a time."""
+
+    def __init__(self, handle: BinaryIO):
+        self.out = _Output(handle)
+        self.batch: list[_GroundTriple] = []
+
+    def add(self, triples: list[_GroundTriple]) -> None:
+        self.batch.extend(triples)
+        if len(self.batch) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            fast = _oxigraph_text(self.batch, ox.RdfFormat.N_TRIPLES)
+            self.out.write(fast if fast is not None else "".join(
+                f"{_term(t.subject)} {_term(t.predicate)} {_term(t.object)} .\n" for t in self.batch))
+            self.batch = []
+
+    def finish(self) -> int:
+        self._flush()
+        self.out.flush()
+        return self.out.written
 
 
 # ---------------------------------------------------------------- Turtle, TriG
@@ -455,52 +470,55 @@ def _grouped(terms: Iterable[tuple[str, str, str]], indent: str) -> str:
     return "".join(lines)
 
 
-def _write_turtle_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _Output) -> None:
-    for triples in _triples_by_subject(kg, graph):
-        out.write(_turtle_block(triples, names, ""))
+class _Prefixed:
+    """A Turtle or TriG document: the body goes to a spool as it is made (memory, then an unnamed
+    file in `spool_dir` past SPOOL_BYTES), then follows the prefixes it used, only known at its end."""
+
+    def __init__(self, handle: BinaryIO, spool_dir: Path | None, stack: contextlib.ExitStack):
+        self.handle = handle
+        self.names = Names(PREFIXES)
+        # str: typeshed types this `dir` as str only (TemporaryFile, which makes the file, takes a Path too).
+        spool_path = None if spool_dir is None else str(spool_dir)
+        self.spool = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=spool_path))
+        self.out = _Output(self.spool)
+
+    def finish(self) -> int:
+        self.out.flush()
+        header = (self.names.header() + "\n").encode("utf-8")
+        self.handle.write(header)
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, self.handle, 1 << 20)
+        return len(header) + self.out.written
 
 
-def _write_trig_body(kg: KnowledgeGraph, graph: str | None, names: Names, out: _Output) -> None:
-    """Each graph that has quads as a block, in the order of `_quads_by_graph`; a named graph's
-    triples from Oxigraph's sorted N-Triples lines where they are ours (~5M triples: TriG took
-    ~100 s through a Python object per quad)."""
-    named, unnamed = _graph_names(kg, graph)
+class _TurtleSink(_Prefixed):
+    def add(self, triples: list[_GroundTriple]) -> None:
+        self.out.write(_turtle_block(triples, self.names, ""))
+
+
+class _TrigSink(_Prefixed):
+    """Each graph that has quads as a block, blank lines between; a named graph's triples from
+    Oxigraph's sorted N-Triples lines where they are ours (~5M triples: TriG took ~100 s through
+    a Python object per quad)."""
+
     blocks = 0
 
-    def write(opening: str, body: str) -> None:
-        nonlocal blocks
+    def _block(self, opening: str, body: str) -> None:
         block = opening + body + "}\n"
-        out.write(block if blocks == 0 else "\n" + block)  # blank lines between graphs
-        blocks += 1
+        self.out.write(block if self.blocks == 0 else "\n" + block)
+        self.blocks += 1
 
-    for name in named:
-        lines = _dumped_lines(kg, name)
-        if lines is not None:
-            if lines:
-                write(f"{names.iri(name.value)} {{\n", _turtle_lines_block(lines, names, "    "))
-            continue
-        quads = _graph_quads(kg, name, graph)
-        if quads:
-            write(f"{names.iri(name.value)} {{\n", _turtle_block([q.triple for q in quads], names, "    "))
-    rest = [q for name in unnamed for q in _graph_quads(kg, name, graph)]
-    if rest:
-        write("{\n", _turtle_block([q.triple for q in rest], names, "    "))
+    def lines(self, name: ox.NamedNode, lines: list[str]) -> bool:
+        if lines:
+            self._block(f"{self.names.iri(name.value)} {{\n", _turtle_lines_block(lines, self.names, "    "))
+        return True
 
-
-def _with_prefix_header(body: Callable[[Names, _Output], None], handle: BinaryIO, spool_dir: Path | None) -> int:
-    """The prefixes used (only known once the body is written), a blank line, then the body."""
-    names = Names(PREFIXES)
-    # str: typeshed types this `dir` as str only (TemporaryFile, which makes the file, takes a Path too).
-    spool_path = None if spool_dir is None else str(spool_dir)
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=spool_path) as spool:
-        out = _Output(spool)
-        body(names, out)
-        out.flush()
-        header = (names.header() + "\n").encode("utf-8")
-        handle.write(header)
-        spool.seek(0)
-        shutil.copyfileobj(spool, handle, 1 << 20)
-    return len(header) + out.written
+    def quads(self, quads: list[_GroundQuad]) -> None:
+        if not quads:
+            return
+        name = quads[0].graph_name  # a named graph, or the unnamed ones together
+        opening = f"{self.names.iri(name.value)} {{\n" if isinstance(name, ox.NamedNode) else "{\n"
+        self._block(opening, _turtle_block([q.triple for q in quads], self.names, "    "))
 
 
 # ---------------------------------------------------------------- RDF/XML
@@ -609,18 +627,27 @@ def _xml_description(triples: list[_GroundTriple], splits: dict[str, tuple[str, 
     return "".join(out)
 
 
-def _write_rdfxml(kg: KnowledgeGraph, graph: str | None, out: _Output) -> None:
-    known = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: (-len(x[0]), x[1]))
-    splits = {iri: _split_predicate(iri, known) for iri in _predicates(kg, graph)}
-    header, names = _xml_header(splits)
-    usable = {iri: split for iri, split in splits.items() if isinstance(split, tuple)}
-    out.write(header)
-    seen: set[str] = set()
-    for triples in _triples_by_subject(kg, graph):
+class _XmlSink:
+    """RDF/XML, one rdf:Description a subject; the namespaces of every predicate declared first."""
+
+    def __init__(self, kg: KnowledgeGraph, graph: str | None, handle: BinaryIO):
+        known = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: (-len(x[0]), x[1]))
+        self.splits = {iri: _split_predicate(iri, known) for iri in _predicates(kg, graph)}
+        header, self.names = _xml_header(self.splits)
+        self.usable = {iri: split for iri, split in self.splits.items() if isinstance(split, tuple)}
+        self.seen: set[str] = set()
+        self.out = _Output(handle)
+        self.out.write(header)
+
+    def add(self, triples: list[_GroundTriple]) -> None:
         for t in triples:
-            _xml_check(t, splits, seen)
-        out.write(_xml_description(triples, usable, names))
-    out.write("</rdf:RDF>\n")
+            _xml_check(t, self.splits, self.seen)
+        self.out.write(_xml_description(triples, self.usable, self.names))
+
+    def finish(self) -> int:
+        self.out.write("</rdf:RDF>\n")
+        self.out.flush()
+        return self.out.written
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -692,6 +719,13 @@ def _check(kg: KnowledgeGraph, fmt: str, graph: str | None) -> ExportFormat:
     return spec
 
 
+# Formats written together in one pass: the graph formats a subject at a time, N-Quads and TriG
+# from the same sorted lines of each graph (~5M triples: N-Triples, Turtle and RDF/XML read
+# the subjects ~15 s each, and N-Quads and TriG dump and sort each graph's lines ~8 s each).
+BY_SUBJECT = ("ntriples", "turtle", "xml")
+BY_GRAPH = ("nquads", "trig")
+
+
 def serialize_to(kg: KnowledgeGraph, fmt: str, handle: BinaryIO, graph: str | None = None,
                  spool_dir: Path | None = None) -> int:
     """Write the KG (or one named graph) in a format to a binary handle as it is made; the
@@ -701,22 +735,70 @@ def serialize_to(kg: KnowledgeGraph, fmt: str, handle: BinaryIO, graph: str | No
     RDF/XML); part of the output may then have been written. Turtle and TriG spool their body
     (see the module's notes) in `spool_dir`, by default the system's temporary folder.
     """
-    spec = _check(kg, fmt, graph)
-    if spec.name in ("turtle", "trig"):
-        write_body = _write_turtle_body if spec.name == "turtle" else _write_trig_body
-        return _with_prefix_header(lambda names, out: write_body(kg, graph, names, out), handle, spool_dir)
-    writer = {"nquads": _write_n_quads, "ntriples": _write_n_triples, "xml": _write_rdfxml,
-              "jsonld": _write_jsonld}[spec.name]
-    out = _Output(handle)
+    return serialize_many(kg, {fmt: handle}, graph, spool_dir)[fmt]
+
+
+def serialize_many(kg: KnowledgeGraph, handles: Mapping[str, BinaryIO], graph: str | None = None,
+                   spool_dir: Path | None = None) -> dict[str, int]:
+    """`serialize_to` for several formats at once, each to its handle, reading the store once
+    for the formats of BY_SUBJECT and once for those of BY_GRAPH: each handle gets the bytes
+    `serialize_to` writes. Returns the bytes written to each. On a refusal any of the formats
+    may be partly written, as with `serialize_to`."""
+    for fmt in handles:
+        _check(kg, fmt, graph)
+    sizes: dict[str, int] = {}
     try:
-        writer(kg, graph, out)
+        with contextlib.ExitStack() as stack:
+            if "jsonld" in handles:
+                out = _Output(handles["jsonld"])
+                _write_jsonld(kg, graph, out)
+                out.flush()
+                sizes["jsonld"] = out.written
+            by_graph: dict[str, _NQuadsSink | _TrigSink] = {}
+            if "nquads" in handles:
+                by_graph["nquads"] = _NQuadsSink(handles["nquads"])
+            if "trig" in handles:
+                by_graph["trig"] = _TrigSink(handles["trig"], spool_dir, stack)
+            if by_graph:
+                _graph_by_graph(kg, graph, list(by_graph.values()))
+                sizes.update((fmt, sink.finish()) for fmt, sink in by_graph.items())
+            by_subject: dict[str, _NTriplesSink | _TurtleSink | _XmlSink] = {}
+            if "ntriples" in handles:
+                by_subject["ntriples"] = _NTriplesSink(handles["ntriples"])
+            if "turtle" in handles:
+                by_subject["turtle"] = _TurtleSink(handles["turtle"], spool_dir, stack)
+            if "xml" in handles:
+                by_subject["xml"] = _XmlSink(kg, graph, handles["xml"])
+            if by_subject:
+                sinks = list(by_subject.values())
+                for triples in _triples_by_subject(kg, graph):
+                    for sink in sinks:
+                        sink.add(triples)
+                sizes.update((fmt, sink.finish()) for fmt, sink in by_subject.items())
     except UsageError:
         blank = _blank_node_refusal(kg, graph)  # a blank node anywhere outranks what stopped the stream
         if blank is not None:
             raise blank from None
         raise
-    out.flush()
-    return out.written
+    return {fmt: sizes[fmt] for fmt in handles}
+
+
+def _graph_by_graph(kg: KnowledgeGraph, graph: str | None, sinks: list[_NQuadsSink | _TrigSink]) -> None:
+    """Each named graph to every sink, in the order of `_quads_by_graph`: its sorted lines as
+    Oxigraph writes them where they are ours, else its quads (a blank node is refused there);
+    then the default graph and any blank-node graphs together."""
+    named, unnamed = _graph_names(kg, graph)
+    for name in named:
+        lines = _dumped_lines(kg, name)
+        quads: list[_GroundQuad] | None = None
+        for sink in sinks:
+            if lines is None or not sink.lines(name, lines):
+                if quads is None:
+                    quads = _graph_quads(kg, name, graph)
+                sink.quads(quads)
+    rest = [q for name in unnamed for q in _graph_quads(kg, name, graph)]
+    for sink in sinks:
+        sink.quads(rest)
 
 
 def serialize(kg: KnowledgeGraph, fmt: str, graph: str | None = None) -> bytes:

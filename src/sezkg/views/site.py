@@ -7,6 +7,7 @@ IRI https://w3id.org/sezkg/id/zone/saryarka -> DIR/id/zone/saryarka/index.html (
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 from collections import defaultdict
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 from ..kg.files import building_folder
 from ..kg.load import KnowledgeGraph, graph_iri, quad_key, term_value
 from ..kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
-from ..publish.export import serialize, serialize_to
+from ..publish.export import serialize, serialize_many
 from ..publish.jsonld import Compactor, load_context, to_jsonld
 from ..questions.catalogue import catalogue, run_select
 from ..questions.overlaps import labels
@@ -328,9 +329,9 @@ class SiteBuilder:
             (building / "ontology" / "index.ttl").write_bytes(serialize(self.kg, "turtle", ONTOLOGY_IRI))
             (building / "void.ttl").write_bytes(self.void())
             (building / "dumps").mkdir()
-            for fmt, name in DUMPS.items():
-                with (building / "dumps" / name).open("wb") as handle:  # streamed, not held in memory
-                    serialize_to(self.kg, fmt, handle, spool_dir=building / "dumps")
+            with contextlib.ExitStack() as stack:  # streamed, not held in memory; N-Quads and TriG in one read
+                handles = {fmt: stack.enter_context((building / "dumps" / name).open("wb")) for fmt, name in DUMPS.items()}
+                serialize_many(self.kg, handles, spool_dir=building / "dumps")
             (building / "index.html").write_text(self.index_page(), encoding="utf-8")
             (building / "query").mkdir()
             (building / "query" / "index.html").write_text(
