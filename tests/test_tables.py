@@ -140,6 +140,28 @@ def test_entity_stream():
         assert all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in e["properties"].values())
 
 
+def test_an_entity_holds_only_what_source_graphs_state():
+    """Statements in the default graph or in a graph that is no source's are not an entity's,
+    nor their graphs its proof; the same property in two sources is one list of values."""
+    import pyoxigraph as ox
+
+    from sezkg.kg.load import KnowledgeGraph
+    from sezkg.publish.entities import entities
+
+    sez, label = "https://w3id.org/sezkg/ontology#", ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    zone = ox.NamedNode("https://w3id.org/sezkg/id/zone/x")
+    store = ox.Store()
+    for graph, text in ((SOURCE + "a", "X"), (SOURCE + "b", "Ex"), ("https://w3id.org/sezkg/ontology", "not a source")):
+        store.add(ox.Quad(zone, label, ox.Literal(text), ox.NamedNode(graph)))
+    store.add(ox.Quad(zone, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(sez + "SpecialEconomicZone"), ox.NamedNode(SOURCE + "b")))
+    store.add(ox.Quad(zone, ox.NamedNode(sez + "areaHectares"), ox.Literal("7"), ox.DefaultGraph()))
+    store.add(ox.Quad(zone, ox.NamedNode(sez + "areaHectares"), ox.Literal("8"), ox.NamedNode(SOURCE + "a")))
+    assert list(entities(KnowledgeGraph(store))) == [{
+        "id": zone.value, "schema": "SpecialEconomicZone", "datasets": ["sezkg"],
+        "properties": {"areaHectares": ["8"], "name": ["Ex", "X"]}, "proof": [SOURCE + "a", SOURCE + "b"]}]
+
+
 def test_entity_stream_to_a_file_is_the_same(tmp_path):
     out = tmp_path / "e.ndjson"
     proc = run_cli("export", "--format", "entities", "--output", str(out), check=0)

@@ -99,26 +99,45 @@ def entities(kg: KnowledgeGraph) -> Iterator[dict[str, Any]]:
     subjects = sorted({q.subject.value for q in kg.store.quads_for_pattern(None, RDF_TYPE, None, None)
                        if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode)
                        and q.graph_name.value.startswith(SOURCE_GRAPHS)})
+    # A name for each property, a source for each graph and a schema for each set of classes,
+    # found once: at ~5M triples the same few recur over ~1M entities.
+    property_names: dict[ox.NamedNode, str] = {}
+    source_of: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, str] = {}  # "" for a graph not a source's
+    schemas: dict[frozenset[str], str] = {}
+
+    def schema_of(classes: frozenset[str]) -> str:
+        schema = schemas.get(classes)
+        if schema is None:
+            schema = schemas[classes] = _schema(set(classes), supers)
+        return schema
+
     for subject in subjects:
         classes: set[str] = set()
         properties: dict[str, list[str]] = {}
         proof: set[str] = set()
         for q in kg.store.quads_for_pattern(ox.NamedNode(subject), None, None, None):
-            if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(SOURCE_GRAPHS)):
+            graph = source_of.get(q.graph_name)  # by the term: its text is made only once a graph
+            if graph is None:
+                graph = source_of[q.graph_name] = (q.graph_name.value if isinstance(q.graph_name, ox.NamedNode)
+                                                   and q.graph_name.value.startswith(SOURCE_GRAPHS) else "")
+            if not graph:
                 continue
-            proof.add(q.graph_name.value)
+            proof.add(graph)
             if q.predicate == RDF_TYPE:
                 if isinstance(q.object, ox.NamedNode):
                     classes.add(q.object.value)
                 continue
-            name = FTM_PROPERTY.get(q.predicate.value, _local(q.predicate.value))
+            name = property_names.get(q.predicate)
+            if name is None:
+                iri = q.predicate.value
+                name = property_names[q.predicate] = FTM_PROPERTY.get(iri) or _local(iri)
             value = q.object.value if isinstance(q.object, (ox.NamedNode, ox.Literal)) else str(q.object)
             values = properties.setdefault(name, [])
             if value not in values:
                 values.append(value)
         yield {
             "id": subject,
-            "schema": _schema(classes, supers),
+            "schema": schema_of(frozenset(classes)),
             "properties": {k: sorted(v) for k, v in sorted(properties.items())},
             "datasets": ["sezkg"],
             "proof": sorted(proof),
