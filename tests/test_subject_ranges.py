@@ -145,10 +145,21 @@ def test_a_query_that_writes_is_refused_before_any_range_runs(kg):
 
 
 def test_the_default_range_is_the_module_setting(kg, monkeypatch):
+    """VALUES ranges (the statements table) hold LIST_RANGE_QUADS quads, FILTER ranges (a query
+    that may bind ?subject to what no triple has as subject) RANGE_QUADS, as each of those reads
+    the whole store."""
     statements = catalogue(default_files().queries / "tables")["statements"].bind(None)
-    monkeypatch.setattr(kg_load, "RANGE_QUADS", 1000)
-    _, rows, runs = _ranged(kg, statements, None)
-    assert runs > 2 and rows == _whole(kg, statements)[1]
+    filtered = "SELECT ?subject ?p WHERE { ?x ?p ?o BIND(?x AS ?subject) } ORDER BY ?subject ?p"
+    pieces = -(-len(kg) // 1000)
+    for lists, filters, runs_of in ((1000, 10**9, {statements: pieces, filtered: 1}),
+                                    (10**9, 1000, {statements: 1, filtered: pieces})):
+        monkeypatch.setattr(kg_load, "LIST_RANGE_QUADS", lists)
+        monkeypatch.setattr(kg_load, "RANGE_QUADS", filters)
+        for sparql, expected_runs in runs_of.items():
+            texts: list[str] = []
+            _, rows, runs = _ranged(kg, sparql, None, texts)
+            assert runs == expected_runs, (lists, filters, sparql)
+            assert rows == _whole(kg, sparql)[1]
 
 
 def test_the_quads_are_counted_once_while_remembering(kg, monkeypatch):

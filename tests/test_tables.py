@@ -222,6 +222,7 @@ def test_tables_streamed_to_csv_are_the_same_bytes(kg, tmp_path, monkeypatch, he
     monkeypatch.setattr(t, "CHUNK_ROWS", chunk)
     monkeypatch.setattr(t, "REWRITE_ROWS", rewrite)
     monkeypatch.setattr(kg_load, "RANGE_QUADS", ranges)
+    monkeypatch.setattr(kg_load, "LIST_RANGE_QUADS", ranges)
     ranged = []
     real_ranged = kg_load.KnowledgeGraph.select_tuples_by_subject
     monkeypatch.setattr(kg_load.KnowledgeGraph, "select_tuples_by_subject",
