@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sezkg
 from sezkg.errors import UsageError
 from sezkg.kg.load import KnowledgeGraph
 from sezkg.publish import export as export_module
 from sezkg.publish.export import BY_GRAPH, BY_SUBJECT, FORMATS, export, serialize, serialize_many, serialize_to
-from sezkg.publish.jsonld import to_jsonld
+from sezkg.publish.jsonld import indented_json, to_jsonld
 
 EX = "https://example.org/"
 SOURCE = "https://w3id.org/sezkg/source/"
@@ -262,3 +265,24 @@ def test_the_differing_characters_are_the_unicode_spaces_and_c1_controls():
               if not 0xD800 <= c <= 0xDFFF and export_module._oxigraph_differs(chr(c))}
     spaces = {chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isspace()}
     assert listed == spaces | {chr(c) for c in range(0x80, 0xA0)} | {"\u2028", "\u2029"}
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                     max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON, depth=st.integers(0, 3), indent=st.integers(1, 3))
+def test_indented_json_is_what_json_dumps_writes(value, depth, indent):
+    """The JSON-LD export and overlaps.json are written with C's strings, in json.dumps' layout."""
+    expected = json.dumps(value, indent=indent, ensure_ascii=False).replace("\n", "\n" + " " * (depth * indent))
+    assert indented_json(value, depth, indent) == expected
+
+
+def test_overlaps_json_is_what_json_dumps_writes(kg):
+    from sezkg.questions.overlaps import find_overlaps
+    from sezkg.views.text import overlaps_payload, overlaps_text
+
+    report = find_overlaps(kg)
+    assert overlaps_text(report, "json") == json.dumps(overlaps_payload(report), indent=2, ensure_ascii=False) + "\n"

@@ -16,7 +16,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ..kg.rows import Row, Rows
-from ..questions.catalogue import Query, run_select
+from ..questions.catalogue import Query, run_select, stream_select
 from ..questions.endpoint import Runner
 from ..questions.overlaps import OverlapReport
 from ..questions.validate import ValidationReport
@@ -137,12 +137,17 @@ class FrontPage:
     def figures(self) -> list[Figure]:
         if self._figures is None:
             self._figures = []
-            for r in self.rows("indicators"):
-                bound = _v(r, "bound")
+            # Read as tuples: every figure of the KG (~335k at ~5M triples), where a row made
+            # into a dict cost as much as the query.
+            variables, tuples = stream_select(self.runner, self.queries["indicators"])
+            at = [variables.index(v) for v in ("label", "subject", "measure", "value", "unit", "bound", "date",
+                                               "start", "end", "source")]
+            for terms in tuples:
+                label, subject, measure, value, unit, bound, date, start, end, source = (
+                    "" if (term := terms[i]) is None else term.value for i in at)
                 self._figures.append(Figure(
-                    _v(r, "label"), _v(r, "subject"), _v(r, "measure"), float(_v(r, "value")),
-                    self.label(_v(r, "unit")), "" if not bound or bound.endswith("/exact") else self.label(bound),
-                    _v(r, "date"), _v(r, "start"), _v(r, "end"), _v(r, "source")))
+                    label, subject, measure, float(value), self.label(unit),
+                    "" if not bound or bound.endswith("/exact") else self.label(bound), date, start, end, source))
         return self._figures
 
     # -- the first screen ------------------------------------------------------------------------
