@@ -27,40 +27,40 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def indented_json(value: object, depth: int = 0, indent: int = 1) -> str:
-    """`value` as json.dumps(indent=indent, ensure_ascii=False) writes it nested `depth` levels
-    deep in a document, byte for byte. json.dumps leaves its C encoder for pure Python as soon
-    as it indents, and was most of a JSON-LD export; this writes the same layout with C's strings."""
+def indented_json(value: object, depth: int = 0) -> str:
+    """`value` as json.dumps(indent=1, ensure_ascii=False) writes it nested `depth` levels deep
+    in a document, byte for byte. json.dumps leaves its C encoder for pure Python as soon as it
+    indents, and was most of a JSON-LD export; this writes the same layout with C's strings."""
     parts: list[str] = []
-    _layout(value, depth, parts, indent)
+    _layout(value, depth, parts)
     return "".join(parts)
 
 
 _JSON_STRING = json.encoder.encode_basestring  # C's, as json.dumps(ensure_ascii=False) uses
 
 
-def _layout(value: object, level: int, parts: list[str], indent: int) -> None:
+def _layout(value: object, level: int, parts: list[str]) -> None:
     if isinstance(value, str):
         parts.append(_JSON_STRING(value))
     elif isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
-        inner = "\n" + " " * ((level + 1) * indent)
+        inner = "\n" + " " * (level + 1)
         opening = "{"
         for key, item in value.items():
             parts.append(opening + inner)
             opening = ","
             parts.append(_JSON_STRING(key) + ": ")
-            _layout(item, level + 1, parts, indent)
-        parts.append("\n" + " " * (level * indent) + "}")
+            _layout(item, level + 1, parts)
+        parts.append("\n" + " " * level + "}")
     elif isinstance(value, list) and value:
-        inner = "\n" + " " * ((level + 1) * indent)
+        inner = "\n" + " " * (level + 1)
         opening = "["
         for item in value:
             parts.append(opening + inner)
             opening = ","
-            _layout(item, level + 1, parts, indent)
-        parts.append("\n" + " " * (level * indent) + "]")
+            _layout(item, level + 1, parts)
+        parts.append("\n" + " " * level + "]")
     else:  # numbers, booleans, null, empty containers, odd keys: json.dumps itself
-        parts.append(json.dumps(value, indent=indent, ensure_ascii=False).replace("\n", "\n" + " " * (level * indent)))
+        parts.append(json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level))
 
 
 def load_context(path: Path | None = None) -> dict[str, str]:

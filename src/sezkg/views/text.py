@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyoxigraph as ox
 
 from ..kg.namespaces import PREFIXES
-from ..publish.jsonld import indented_json
 from ..questions.kinds import TIER_LABELS
 from ..questions.kinds import kind as kind_named
 from ..questions.overlaps import Evidence, OverlapNetwork, OverlapReport
@@ -232,8 +231,7 @@ def overlaps_payload(report: OverlapReport) -> dict[str, object]:
 
 def overlaps_text(report: OverlapReport, fmt: str = "table") -> str:
     if fmt == "json":
-        # json.dumps(indent=2) byte for byte, with C's strings (~5M triples: 5.8 s in pure Python)
-        return indented_json(overlaps_payload(report), indent=2) + "\n"
+        return json.dumps(overlaps_payload(report), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
