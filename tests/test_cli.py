@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, run_cli
+
+from sezkg.kg.beside import can_fork
 
 
 def test_console_script_is_installed():
@@ -184,6 +187,22 @@ def test_an_empty_option_exits_2_instead_of_dropping_its_filter():
         assert run_cli(*args, check=2).stderr.decode() == f"sezkg: error: {message}\n", args
 
 
+@pytest.mark.skipif(not can_fork(), reason="the query runs in a forked child only where one can be")
+def test_an_own_query_oxigraph_cannot_sort_is_an_error_not_a_crash(tmp_path):
+    """pyoxigraph 0.5.13 aborts the process (a Rust panic, exit 134) on ORDER BY over every
+    object of the bundled KG, numbers beside text; `sezkg query` runs a user's file in a child
+    and says what happened and what to do instead, exit 2, no Rust backtrace."""
+    crash = tmp_path / "crash.rq"
+    crash.write_text("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o\n", encoding="utf-8")
+    err = run_cli("query", str(crash), check=2).stderr.decode()
+    assert err.startswith(f"sezkg: error: {crash}: Oxigraph stopped on this query: its ORDER BY compares values")
+    assert "order by STR(?x)" in err and "panicked" not in err and "backtrace" not in err
+    fine = tmp_path / "fine.rq"  # what the message proposes, and an answer through the child
+    fine.write_text("SELECT ?o WHERE { ?s ?p ?o } ORDER BY STR(?o) LIMIT 2\n", encoding="utf-8")
+    rows = run_cli("query", str(fine), "--iris", "--format", "csv", check=0).stdout.decode().splitlines()
+    assert rows[0] == "o" and len(rows) == 3
+
+
 def test_an_own_query_of_another_form_is_refused_naming_the_file(tmp_path):
     """A CONSTRUCT got `select() runs SELECT queries; use ask() for ASK`: API names, the wrong
     form, no file. A keyword in a comment or a string does not count."""
@@ -199,3 +218,23 @@ def test_an_own_query_of_another_form_is_refused_naming_the_file(tmp_path):
     select = tmp_path / "select.rq"
     select.write_text('# CONSTRUCT\nSELECT ?s WHERE { ?s ?p "DESCRIBE" } LIMIT 1\n', encoding="utf-8")
     assert run_cli("query", str(select), "--iris", "--format", "csv", check=0).stdout == b"s\n"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_an_own_query_answers_the_same_in_a_child_or_here(kg, tmp_path, monkeypatch, fork):
+    """Where no child can be forked (one core, macOS, memory short) the query runs here."""
+    from sezkg.cli.queries import _own_select, own_query
+    from sezkg.kg import beside
+    from sezkg.questions.catalogue import run_select
+
+    if fork and not can_fork():
+        pytest.skip("no child can be forked here")
+    monkeypatch.setattr(beside, "can_fork", lambda: fork)
+    path = tmp_path / "zones.rq"
+    path.write_text("PREFIX sez: <https://w3id.org/sezkg/ontology#>\n"
+                    "SELECT ?zone ?label WHERE { ?zone a sez:SpecialEconomicZone ; "
+                    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?zone ?label\n", encoding="utf-8")
+    query = own_query(path)
+    rows = _own_select(kg, query, {})
+    expected = run_select(kg, query)
+    assert rows.variables == expected.variables and rows == expected and len(rows) > 10

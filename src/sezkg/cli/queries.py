@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
+from ..errors import EXIT_OK, EXIT_VIOLATIONS, InputError, UsageError
 from .common import data_option, endpoint_options, lang_option, runner, text
 
 TYPE_CHECKING = False  # not `from typing`: see sezkg.cli (start-up time)
 if TYPE_CHECKING:
-    from ..questions.catalogue import Param
+    from ..kg.rows import Rows
+    from ..questions.catalogue import Param, Params
     from ..questions.catalogue import Query as CatalogueQuery
+    from ..questions.endpoint import Runner
 
 EXAMPLE = "sezkg queries zone-governors   # or: sezkg queries incentive"
 
@@ -88,7 +91,8 @@ class Query:
         from ..views.text import rows_text
 
         queries = catalogue()
-        if args.name.endswith(".rq") or ("/" in args.name and args.name not in queries):
+        own = args.name.endswith(".rq") or ("/" in args.name and args.name not in queries)
+        if own:
             query = own_query(Path(args.name))
         elif args.name not in queries:
             raise UsageError(f"no query named {args.name!r}; `sezkg queries` lists them, or give a .rq file")
@@ -96,10 +100,58 @@ class Query:
             query = queries[args.name]
         given = params(args.param, query)
         source = runner(args)
-        rows = run_select(source, query, resolve_params(source, query, given))
+        bound = resolve_params(source, query, given)
+        rows = _own_select(source, query, bound) if own else run_select(source, query, bound)
         names = None if args.iris else labels(source, queries, args.lang)
         sys.stdout.write(rows_text(rows.variables, rows, args.format, names, iris=args.iris))
         return EXIT_VIOLATIONS if query.is_violation and rows else EXIT_OK
+
+
+# What Oxigraph 0.5.13 prints when a sort's comparison is not a total order, and then aborts the
+# process: ORDER BY over values it cannot all compare (numbers beside text, say).
+_SORT_PANIC = "does not correctly implement a total order"
+
+
+def _own_select(source: Runner, query: CatalogueQuery, params: Params) -> Rows:
+    """A user's own query, run on the embedded store in a forked child where one can be (see
+    sezkg.kg.beside): pyoxigraph 0.5.13 aborts the whole process, with a Rust backtrace, on
+    some ORDER BY over values of mixed types (`ORDER BY ?o` over every object of the bundled
+    KG). In a child that is an error naming the file and what to do, not a crash."""
+    import pickle
+    import tempfile
+
+    from ..kg.beside import Beside, ChildError
+    from ..kg.load import KnowledgeGraph
+    from ..kg.rows import Rows
+    from ..questions.catalogue import run_select
+
+    if not isinstance(source, KnowledgeGraph):
+        return run_select(source, query, params)  # an endpoint: its server fails on its own
+    parent = os.getpid()
+    # The child's own work, not a shared task (which the parent may take first); its answer
+    # comes back through a file, and what Oxigraph prints as it aborts through another.
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as answer:
+        def select() -> None:
+            if os.getpid() != parent:
+                os.dup2(errors.fileno(), 2)
+            rows = run_select(source, query, params)
+            pickle.dump((list(rows.variables), [dict(row) for row in rows]), answer)
+            answer.flush()
+
+        try:
+            with Beside(select) as child:
+                child.join()
+        except ChildError as exc:
+            errors.seek(0)
+            if _SORT_PANIC in errors.read().decode("utf-8", "replace"):
+                raise InputError(query.path, "Oxigraph stopped on this query: its ORDER BY compares values that "
+                                             "cannot all be compared (numbers and text, say), which pyoxigraph "
+                                             "0.5 cannot sort; order by STR(?x), or keep one kind of value with a "
+                                             "FILTER") from None
+            raise InputError(query.path, f"the query stopped the store: {exc}") from None
+        answer.seek(0)
+        variables, found = pickle.load(answer)  # noqa: S301 - written just now by this process or its child
+    return Rows(variables, found)
 
 
 def own_query(path: Path) -> CatalogueQuery:
