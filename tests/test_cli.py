@@ -201,6 +201,10 @@ def test_an_own_query_oxigraph_cannot_sort_is_an_error_not_a_crash(tmp_path):
     fine.write_text("SELECT ?o WHERE { ?s ?p ?o } ORDER BY STR(?o) LIMIT 2\n", encoding="utf-8")
     rows = run_cli("query", str(fine), "--iris", "--format", "csv", check=0).stdout.decode().splitlines()
     assert rows[0] == "o" and len(rows) == 3
+    broken = tmp_path / "broken.rq"  # any other failure in the child: the error it always gave
+    broken.write_text("SELECT ?s WHERE { ?s ?p }\n", encoding="utf-8")
+    err = run_cli("query", str(broken), check=2).stderr.decode()
+    assert err.startswith(f"sezkg: error: {broken}: SPARQL syntax error: ") and err.count("sezkg: error") == 1
 
 
 def test_an_own_query_of_another_form_is_refused_naming_the_file(tmp_path):
