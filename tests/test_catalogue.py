@@ -133,3 +133,18 @@ def test_labels_unordered_are_the_ordered_query_s_in_its_order(kg):
         ordered = [(r["thing"].value, r["label"].value) for r in run_select(kg, queries["labels"], {"lang": lang})]
         assert len(ordered) > 900
         assert list(labels(kg, queries, lang).items()) == ordered
+
+
+def test_no_catalogue_query_answers_the_same_row_twice(kg):
+    """The union default graph holds a triple once per source graph that states it, so a query
+    that reads such a triple outside GRAPH gave its row once per source: the front page listed
+    one figure four times. Every query, the tables' among them, answers each row once."""
+    from sezkg.kg.resources import default_files
+
+    queries = {**catalogue(), **{f"tables/{n}": q for n, q in catalogue(default_files().queries / "tables").items()}}
+    repeated = {}
+    for name, query in sorted(queries.items()):
+        rows = [tuple(sorted((k, str(v)) for k, v in row.items())) for row in run_select(kg, query)]
+        if len(rows) != len(set(rows)):
+            repeated[name] = len(rows) - len(set(rows))
+    assert repeated == {}
