@@ -142,6 +142,7 @@ def test_no_catalogue_query_answers_the_same_row_twice(kg):
     from sezkg.kg.resources import default_files
 
     queries = {**catalogue(), **{f"tables/{n}": q for n, q in catalogue(default_files().queries / "tables").items()}}
+    assert len(queries) > 40  # the catalogue and the tables' queries, not an empty folder
     repeated = {}
     for name, query in sorted(queries.items()):
         rows = [tuple(sorted((k, str(v)) for k, v in row.items())) for row in run_select(kg, query)]

@@ -87,9 +87,9 @@ class Table:
         return buffer.getvalue()
 
     def write_csv(self, handle: IO[str]) -> None:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        width = len(self.columns)
+        handle.write(csv_text([self.columns], width))
+        handle.write(csv_text(self.rows, width))
 
 
 def _cell(term: object) -> str:
@@ -323,8 +323,7 @@ class _TableWriter:
         self.handle.seek(0)
         self.handle.truncate()
         self.text = io.TextIOWrapper(self.handle, encoding="utf-8", newline="", write_through=False)
-        self.writer = csv.writer(self.text, lineterminator="\r\n")
-        self.writer.writerow(self.columns)
+        self.text.write(csv_text([self.columns], len(self.columns)))
 
     def _rewrite(self, variables: list[str], labelled: list[bool]) -> None:
         """Start again with these columns, the rows written so far read back from the file (the
