@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, UsageError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, SCHEME_IRI, SOURCE_BASE
+from .order import total_order
 from .resources import KGFiles, default_files
 from .rows import Rows, Term
 from .sparql_guard import check_read_only
@@ -147,7 +148,7 @@ class KnowledgeGraph:
         if self._answers is not None and sparql in self._answers:
             known = self._answers[sparql]
             return Rows(known.variables, known)  # a list of its own: a caller may sort or cut it
-        result = self.store.query(sparql, use_default_graph_as_union=True)
+        result = self.store.query(total_order(sparql), use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError("select() runs SELECT queries; use ask() for ASK")
         rows = Rows.from_solutions(result)  # rows read lazily: see sezkg.kg.rows
@@ -164,7 +165,7 @@ class KnowledgeGraph:
         if self._answers is not None and sparql in self._answers:
             known = self._answers[sparql]
             return list(known.variables), known.tuples()
-        result = self.store.query(sparql, use_default_graph_as_union=True)
+        result = self.store.query(total_order(sparql), use_default_graph_as_union=True)
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError("select_tuples() runs SELECT queries; use ask() for ASK")
         return [v.value for v in result.variables], (tuple(solution) for solution in result)
@@ -202,7 +203,9 @@ class KnowledgeGraph:
                 return self.select_tuples(sparql)
             _check_read_only(sparql)
             conditions = [f"  FILTER({c})\n" for c in _subject_range_filters(self._subject_bounds(pieces, quads))]
-        texts = [sparql[:place] + condition + sparql[place:] for condition in conditions]
+        sorted_safely = total_order(sparql)  # once, not each range's megabytes; its last brace is the same one
+        place = sorted_safely.rfind("}")
+        texts = [sorted_safely[:place] + condition + sorted_safely[place:] for condition in conditions]
         variables, first = self._tuples(texts[0])
         return variables, itertools.chain(first, *(_later(self, t) for t in texts[1:]))
 
@@ -249,7 +252,7 @@ class KnowledgeGraph:
 
     def ask(self, sparql: str) -> bool:
         check_read_only(sparql)
-        return bool(self.store.query(sparql, use_default_graph_as_union=True))
+        return bool(self.store.query(total_order(sparql), use_default_graph_as_union=True))
 
 
 # After a query's last closing brace (the end of its WHERE group): `ORDER BY ?subject`, then
