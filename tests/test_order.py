@@ -104,7 +104,7 @@ _FUZZ = textwrap.dedent('''
         if t is None:
             return ((0,),)
         if not isinstance(t, ox.Literal):
-            return ((1, -math.inf), (1, t.value), (0,), (0,))
+            return ((1, 0, t.value),)  # the IRI itself, before any literal
         number = math.inf
         if t.datatype.value in NUMERIC:
             number = float(t.value)
@@ -112,7 +112,7 @@ _FUZZ = textwrap.dedent('''
                 number = struct.unpack("f", struct.pack("f", number))[0]
             if math.isnan(number):
                 number = math.inf
-        return ((1, number), (1, t.value), (1, t.language or ""), (1, t.datatype.value))
+        return ((1, 1, number), (1, t.value), (1, t.language or ""), (1, t.datatype.value))
 
     failures = []
     for seed in range(int(sys.argv[1])):

@@ -143,7 +143,8 @@ class KnowledgeGraph:
         """Run a SELECT with the union of all graphs as default graph; rows as dicts of terms.
 
         The query is refused (UsageError) if it would write, load or reach another server
-        (SERVICE): the embedded store answers from the KG alone."""
+        (SERVICE): the embedded store answers from the KG alone. Its ORDER BY sorts on keys
+        pyoxigraph can always compare (see sezkg.kg.order), as in every query run here."""
         _check_read_only(sparql)
         if self._answers is not None and sparql in self._answers:
             known = self._answers[sparql]

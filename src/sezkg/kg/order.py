@@ -7,29 +7,30 @@ over values of mixed kinds: a number and a string that cannot be compared count 
 so 9 < 10 while "10" = 9 and "10" = 10 ... and thirty-odd mixed `rdfs:comment`s on one thing in
 a data file were enough to stop `sezkg tables`.
 
-`total_order(query)` rewrites each ORDER BY of a query so that every key is a number or a
-plain string, which compare totally. A condition `ASC(E)` (or `E`) becomes
+`total_order(query)` rewrites each ORDER BY of a query so that every key is a node, a
+number or a plain string, kinds Oxigraph compares totally. A condition `ASC(E)` (or `E`)
+becomes
 
-    ASC(IF(isLiteral(E), IF(isNumeric(E) && E = E, xsd:double(E), INF), IF(isBlank(E), E, -INF)))
+    ASC(IF(isLiteral(E), IF(isNumeric(E) && E = E, xsd:double(E), INF), E))
     ASC(STR(E)) ASC(LANG(E)) ASC(STR(DATATYPE(E)))
 
-and `DESC(E)` the same with DESC. For the values the KG holds this is the order SPARQL
-gives: unbound first, then blank nodes (in Oxigraph's order of them), then IRIs by their
-text, then numbers by value, then other literals
-by their text (so dates and years of one form in time order). Where SPARQL sets no order it
-sets one: numbers before other literals, plain and language-tagged text together by text,
-then by language tag. Numbers compare as doubles (an xsd:decimal of more than 15 digits may
-tie with its neighbour, and the tie goes by its text); NaN goes with the non-numbers; dates
-compare by their text, so "2011-05-01Z" and "2011-05-01+06:00" go by their characters.
+and `DESC(E)` the same with DESC. For the values the KG holds this is the order SPARQL gives:
+unbound first, then blank nodes (in Oxigraph's order of them), then IRIs by their text, then
+numbers by value, then other literals by their text (so dates and years of one form in time
+order). Where SPARQL sets no order it sets one: numbers before other literals, plain and
+language-tagged text together by text, then by language tag. Numbers compare as doubles (an
+xsd:decimal of more than 15 digits may tie with its neighbour, and the tie goes by its text);
+NaN goes with the non-numbers; dates compare by their text, so "2011-05-01Z" and
+"2011-05-01+06:00" go by their characters.
 
-Oxigraph evaluates a key only when the keys before it tie, so the later keys cost nothing
-where the first two decide; but the first costs as much as the sort it guards (ORDER BY ?s ?p
-?o over ~1M quads: 4.6 s of sorting became 9.9 s). So a condition is left as it is where its
-values compare totally already: a variable that every solution binds to an IRI or a blank
-node (the subject or the variable predicate of a triple pattern with a plain predicate, or
-the name of a GRAPH, in a part of the WHERE group that is not optional, a UNION branch, a
-MINUS, a sub-select or a SERVICE; see `_node_variables`), and STR(...), always plain text.
-A query whose ORDER BY this reader cannot follow is returned as it was.
+Oxigraph evaluates a key only when the keys before it tie, but each key it evaluates costs
+about what a plain condition does (ORDER BY ?s ?p ?o over ~1M quads: 5.6 s; 9.9 s with every
+condition as keys). So a condition is left as it is where its values compare totally already:
+a variable that every solution binds to an IRI or a blank node (the subject or the variable
+predicate of a triple pattern with a plain predicate, or the name of a GRAPH, in a part of the
+WHERE group that is not optional, a UNION branch, a MINUS, a sub-select or a SERVICE; see
+`_node_variables`), and STR(...), always plain text. A query whose ORDER BY this reader cannot
+follow is returned as it was.
 """
 
 from __future__ import annotations
@@ -46,12 +47,11 @@ _SKIP = frozenset({"space", "comment"})
 def keys(direction: str, expression: str) -> str:
     """The four keys that order like `direction(expression)` in a total order."""
     e = expression
-    first = (f'IF(isLiteral({e}), IF(isNumeric({e}) && {e} = {e}, {_DOUBLE}({e}), "INF"^^{_DOUBLE}), '
-             f'IF(isBlank({e}), {e}, "-INF"^^{_DOUBLE}))')
+    first = f'IF(isLiteral({e}), IF(isNumeric({e}) && {e} = {e}, {_DOUBLE}({e}), "INF"^^{_DOUBLE}), {e})'
     return " ".join(f"{direction}({key})" for key in (first, f"STR({e})", f"LANG({e})", f"STR(DATATYPE({e}))"))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=128)  # texts with VALUES lists run to ~50 KB
 def total_order(query: str) -> str:
     """The query with every ORDER BY condition replaced by `keys`; unchanged where it has no
     ORDER BY or one this reader cannot follow."""
