@@ -123,12 +123,12 @@ def _conditions(tokens: list[Token], i: int) -> tuple[int, list[tuple[str, str]]
     return i, found
 
 
-def _closing(tokens: list[Token], i: int) -> int | None:
-    """The index of the `)` that closes the `(` at tokens[i]."""
+def _closing(tokens: list[Token], i: int, pair: str = "()") -> int | None:
+    """The index of the bracket that closes the one at tokens[i] (`(`, or `{` with pair="{}")."""
     depth = 0
     for j in range(i, len(tokens)):
-        if tokens[j].kind == "punct" and tokens[j].text in "()":
-            depth += 1 if tokens[j].text == "(" else -1
+        if tokens[j].kind == "punct" and tokens[j].text in pair:
+            depth += 1 if tokens[j].text == pair[0] else -1
             if depth == 0:
                 return j
     return None
@@ -185,16 +185,6 @@ def _opening(tokens: list[Token], j: int) -> int | None:
     return None
 
 
-def _closing_brace(tokens: list[Token], i: int) -> int | None:
-    depth = 0
-    for j in range(i, len(tokens)):
-        if tokens[j].kind == "punct" and tokens[j].text in "{}":
-            depth += 1 if tokens[j].text == "{" else -1
-            if depth == 0:
-                return j
-    return None
-
-
 def _skip_bracketed(tokens: list[Token], i: int) -> int:
     """The index after the bracketed part that opens at tokens[i] (`(`, `[` or `{`)."""
     pairs = {"(": ")", "[": "]", "{": "}"}
@@ -243,7 +233,7 @@ def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]
         word = token.text.upper() if token.kind == "word" else ""
         punct = token.text if token.kind == "punct" else ""
         if punct == "{":
-            end = _closing_brace(tokens, i)
+            end = _closing(tokens, i, "{}")
             if end is None or end > closing:
                 return found
             branch = _word(tokens[i - 1], "UNION") or (end + 1 < len(tokens) and _word(tokens[end + 1], "UNION"))
@@ -259,7 +249,7 @@ def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]
             name, opened = tokens[i + 1], i + 2
             if opened >= closing or tokens[opened].text != "{":
                 return found
-            end = _closing_brace(tokens, opened)
+            end = _closing(tokens, opened, "{}")
             if end is None or end > closing:
                 return found
             if name.kind == "var":
