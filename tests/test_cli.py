@@ -187,7 +187,6 @@ def test_an_empty_option_exits_2_instead_of_dropping_its_filter():
         assert run_cli(*args, check=2).stderr.decode() == f"sezkg: error: {message}\n", args
 
 
-@pytest.mark.skipif(not can_fork(), reason="the query runs in a forked child only where one can be")
 def test_an_own_query_sorted_over_mixed_values_answers(tmp_path):
     """pyoxigraph 0.5.13 aborts the process (a Rust panic, exit 134) on ORDER BY ?o over every
     object of the bundled KG, numbers beside text, as Oxigraph itself sorts it; sezkg's keys
