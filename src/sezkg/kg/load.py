@@ -187,25 +187,23 @@ class KnowledgeGraph:
         on ?subject, and each such range reads the whole store. (With FILTER ranges, rows whose
         ?subject is a literal come last, as in the one query; among literals SPARQL cannot
         order, such as a number and a string, the order is the store's and may differ.)"""
-        place = _subject_order_place(sparql)
-        if place is None:  # before counting the quads: Oxigraph counts them one by one (~1 s at ~5M)
-            return self.select_tuples(sparql)
+        if _subject_order_place(sparql) is None:  # before counting the quads: Oxigraph counts them one by one
+            return self.select_tuples(sparql)           # (~1 s at ~5M)
+        _check_read_only(sparql)
         quads = self.quad_count()
         conditions = None
         if _binds_a_subject(sparql):
             pieces = -(-quads // (range_quads or LIST_RANGE_QUADS))
             if pieces <= 1:
                 return self.select_tuples(sparql)
-            _check_read_only(sparql)
             conditions = self._subject_lists(pieces)
         if conditions is None:  # FILTER ranges, each reading the whole store: as few as RANGE_QUADS allows
             pieces = -(-quads // (range_quads or RANGE_QUADS))
             if pieces <= 1:
                 return self.select_tuples(sparql)
-            _check_read_only(sparql)
             conditions = [f"  FILTER({c})\n" for c in _subject_range_filters(self._subject_bounds(pieces, quads))]
-        sorted_safely = total_order(sparql)  # once, not each range's megabytes; its last brace is the same one
-        place = sorted_safely.rfind("}")
+        sorted_safely = total_order(sparql)  # once, not each range's megabytes; its last brace is the one
+        place = sorted_safely.rfind("}")     # _subject_order_place found (the keys hold none)
         texts = [sorted_safely[:place] + condition + sorted_safely[place:] for condition in conditions]
         variables, first = self._tuples(texts[0])
         return variables, itertools.chain(first, *(_later(self, t) for t in texts[1:]))

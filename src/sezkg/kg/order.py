@@ -159,30 +159,19 @@ _NAMES = frozenset({"var", "iri", "pname"})
 def _nodes_of_group_before(tokens: list[Token], order: int) -> set[str]:
     """The variables certainly bound to a node in the group that the ORDER BY at tokens[order]
     sorts the solutions of: the last group closed, before it, at its own depth."""
-    depth = 0
-    depths = []  # the depth (braces and parentheses) before each token
-    for token in tokens[:order]:
-        depths.append(depth)
+    depth = 0  # of braces and parentheses
+    opened: dict[int, int] = {}  # depth -> the bracket last opened there
+    closed: dict[int, tuple[int, int]] = {}  # depth -> the last {...} group closed back to it
+    for i, token in enumerate(tokens[:order]):
         if token.kind == "punct" and token.text in "({":
+            opened[depth] = i
             depth += 1
         elif token.kind == "punct" and token.text in ")}":
             depth -= 1
-    for j in range(order - 1, -1, -1):
-        if tokens[j].kind == "punct" and tokens[j].text == "}" and depths[j] == depth + 1:
-            opening = _opening(tokens, j)
-            return set() if opening is None else _node_variables(tokens, opening, j)
-    return set()
-
-
-def _opening(tokens: list[Token], j: int) -> int | None:
-    """The index of the `{` that the `}` at tokens[j] closes."""
-    depth = 0
-    for i in range(j, -1, -1):
-        if tokens[i].kind == "punct" and tokens[i].text in "{}":
-            depth += 1 if tokens[i].text == "}" else -1
-            if depth == 0:
-                return i
-    return None
+            if token.text == "}" and depth in opened and tokens[opened[depth]].text == "{":
+                closed[depth] = (opened[depth], i)
+    group = closed.get(depth)
+    return set() if group is None else _node_variables(tokens, *group)
 
 
 def _skip_bracketed(tokens: list[Token], i: int) -> int:
