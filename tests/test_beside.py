@@ -228,9 +228,11 @@ def test_one_core_means_no_fork(monkeypatch):
 
 @linux_fork
 def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path):
-    build_report(tmp_path / "beside", fork=True)
+    said: list[str] = []
+    build_report(tmp_path / "beside", fork=True, progress=said.append)
+    assert any(line.startswith("[4/5] validate: conforms") and line.endswith(", beside)") for line in said)
     proc = run_cli("report", "--one-process", "--out", str(tmp_path / "here"), check=0)
-    assert b"all written here" in proc.stderr
+    assert b"all run here" in proc.stderr and b"violation queries; " in proc.stderr and b" s, here)" in proc.stderr
     beside_files, here_files = _files(tmp_path / "beside"), _files(tmp_path / "here")
     assert sorted(beside_files) == sorted(here_files)
     assert {name for name in beside_files if name.startswith("export/")} == {

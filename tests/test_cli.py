@@ -68,8 +68,9 @@ def test_report_builds_and_replaces_its_folder(tmp_path):
     out = tmp_path / "report"
     proc = run_cli("report", "--out", str(out), check=0)
     stderr = proc.stderr.decode()
-    for step in ("[1/5] load", "[2/5] validate: conforms", "[3/5] overlaps", "[4/5] visualise", "[5/5] export"):
-        assert step in stderr
+    steps = ("[1/5] load", "[2/5] overlaps", "[3/5] visualise", "[4/5] validate: conforms", "[5/5] export")
+    assert [stderr.index(step) for step in steps] == sorted(stderr.index(step) for step in steps)
+    assert "exports: N-Quads only" not in stderr  # 8,239 quads: every export
     assert proc.stdout.decode().strip() == f"report written to {out}; open {out / 'index.html'}"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["conforms"] is True and summary["violations"] == 0
@@ -99,6 +100,52 @@ def test_report_leaves_out_a_workbook_too_large_to_write_quickly(tmp_path, monke
     report.build_report(tmp_path / "full")
     assert (tmp_path / "full" / "tables" / "sezkg.xlsx").stat().st_size > 10_000
     assert "sezkg.xlsx" in (tmp_path / "full" / "index.html").read_text(encoding="utf-8")
+
+
+def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the_rest(tmp_path, monkeypatch):
+    """Above REPORT_EVERY_EXPORT_QUADS the report writes the KG as N-Quads only, leaves out the
+    other copies of it (five formats, the entities, the statements table), says so, and names on
+    its front page a command for each; each command named writes what the full report holds.
+    `--every-export` (every_export=True) writes them all at any size."""
+    from sezkg.cli import main
+    from sezkg.views import report
+
+    full = tmp_path / "full"
+    report.build_report(full)  # 8,239 quads: under the limit, every file
+    said: list[str] = []
+    monkeypatch.setattr(report, "REPORT_EVERY_EXPORT_QUADS", 1000)
+    small = tmp_path / "small"
+    report.build_report(small, progress=said.append)
+    assert sorted(p.name for p in (small / "export").iterdir()) == ["sezkg.nq"]
+    assert (small / "export" / "sezkg.nq").read_bytes() == (full / "export" / "sezkg.nq").read_bytes()
+    tables = {p.name for p in (small / "tables").iterdir()}
+    assert tables == {p.name for p in (full / "tables").iterdir()} - {"statements.csv"}
+    for name in tables & {p.name for p in (full / "tables").glob("*.csv")}:
+        assert (small / "tables" / name).read_bytes() == (full / "tables" / name).read_bytes(), name
+    package = json.loads((small / "tables" / "datapackage.json").read_text())
+    whole = json.loads((full / "tables" / "datapackage.json").read_text())
+    assert [r["name"] for r in package["resources"]] == [r["name"] for r in whole["resources"] if r["name"] != "statements"]
+    assert len(package["resources"]) == 8
+    summary = json.loads((small / "summary.json").read_text())
+    assert summary["exports"] == ["export/sezkg.nq"]
+    assert set(summary["left_out"]) == set(report.LEFT_OUT_COMMANDS) and len(summary["left_out"]) == 7
+    assert any("exports: N-Quads only (8,239 quads, over 1,000)" in line for line in said)
+    index = (small / "index.html").read_text(encoding="utf-8")
+    assert 'href="export/sezkg.nq"' in index and 'href="export/sezkg.ttl"' not in index
+    assert "Not written at this size (8,239 statements, over 1,000)" in index
+    for left_out, command in report.LEFT_OUT_COMMANDS.items():
+        assert f"{left_out}: <code>{command}</code>" in index
+        argv = command.split()[1:]
+        if argv[0] == "tables":
+            assert main(["tables", str(tmp_path / "tables")]) == 0
+            made = tmp_path / "tables" / Path(left_out).name
+        else:
+            made = tmp_path / argv[-1]
+            assert main([*argv[:-1], str(made)]) == 0
+        assert made.read_bytes() == (full / left_out).read_bytes(), command
+    assert main(["report", "--out", str(tmp_path / "every"), "--every-export"]) == 0
+    assert sorted(p.name for p in (tmp_path / "every" / "export").iterdir()) == sorted(
+        p.name for p in (full / "export").iterdir())
 
 
 def test_report_with_violations_exits_1_and_still_writes(tmp_path):

@@ -20,6 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the RDF exports and the tables in this process, not shared with a "
                              "second one: slower, but less memory (the second process copies about two "
                              "thirds of the store as it reads it)")
+    parser.add_argument("--every-export", action="store_true",
+                        help="write the KG in every RDF format, as entities and as the statements table at any "
+                             "size (above 1,000,000 quads the report writes N-Quads only and names the "
+                             "command for each file left out)")
     force_option(parser)
     data_option(parser)
 
@@ -29,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from ..views.text import validation_text
 
     result = build_report(args.out, data=args.data, force=args.force, png=args.png,
-                          fork=False if args.one_process else None,
+                          fork=False if args.one_process else None, every_export=True if args.every_export else None,
                           progress=lambda line: print(line, file=sys.stderr, flush=True))
     if not result.validation.conforms:
         print(validation_text(result.validation), file=sys.stderr)

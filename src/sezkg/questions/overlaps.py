@@ -110,11 +110,12 @@ def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = 
 
 
 class _Builder:
-    def __init__(self, runner: Runner, queries: dict[str, Query], zone: str | None, lang: str = "en"):
+    def __init__(self, runner: Runner, queries: dict[str, Query], zone: str | None, lang: str = "en",
+                 known: dict[str, str] | None = None):
         self.runner = runner
         self.queries = queries
         self.zone = zone
-        self.labels = labels(runner, queries, lang)
+        self.labels = labels(runner, queries, lang) if known is None else known
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
@@ -209,9 +210,10 @@ def _sort_key(overlap: Overlap) -> tuple[int, int, int, int, str]:
 
 
 def find_overlaps(runner: Runner, zone: str | None = None, queries: dict[str, Query] | None = None,
-                  lang: str = "en") -> OverlapReport:
-    """Every overlap, ranked (see the module docstring for the order), labelled in `lang`."""
-    builder = _Builder(runner, queries or catalogue(), zone, lang)
+                  lang: str = "en", known_labels: dict[str, str] | None = None) -> OverlapReport:
+    """Every overlap, ranked (see the module docstring for the order), labelled in `lang`;
+    `known_labels`: `labels(runner, queries, lang)`'s answer, when the caller has it already."""
+    builder = _Builder(runner, queries or catalogue(), zone, lang, known_labels)
     found = [o for k in KINDS for o in builder.build(k)]
     ranked = [
         Overlap(o.kind, o.organisations, o.function, o.zones, o.evidence, o.summary, rank, o.tier, o.functions,

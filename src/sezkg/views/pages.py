@@ -416,9 +416,14 @@ class FrontPage:
                 f'<a href="validation.txt">Full report</a> (<a href="validation.json">JSON</a>).</p>')
 
     @staticmethod
-    def downloads(exports: list[str], extra: list[str]) -> str:
+    def downloads(exports: list[str], extra: list[str], left_out: LeftOut | None = None) -> str:
         items = "".join(f'<li><a href="{_e(p)}">{_e(p)}</a></li>' for p in exports + extra)
-        return f'<h2 id="downloads">Downloads</h2><ul>{items}</ul>'
+        note = ""
+        if left_out is not None and left_out.commands:
+            commands = "".join(f"<li>{_e(f)}: <code>{_e(c)}</code></li>" for f, c in left_out.commands.items())
+            note = (f'<p class="muted">{_e(ui.LEFT_OUT.format(quads=left_out.quads, limit=left_out.limit))}</p>'
+                    f"<ul>{commands}</ul>")
+        return f'<h2 id="downloads">Downloads</h2><ul>{items}</ul>{note}'
 
 
 def front_page(runner: Runner, queries: dict[str, Query], report: OverlapReport, validation: ValidationReport,
@@ -436,16 +441,26 @@ def front_page_parts(runner: Runner, queries: dict[str, Query], report: OverlapR
     return front_page_finished(body, exports, extra, names, data_date)
 
 
-def front_page_body(runner: Runner, queries: dict[str, Query], report: OverlapReport, validation: ValidationReport,
-                    summary: str, today: str | None = None) -> list[str]:
-    """The front page's sections but the last, the downloads (the report knows them last)."""
+def front_page_body(runner: Runner, queries: dict[str, Query], report: OverlapReport,
+                    validation: ValidationReport | None, summary: str, today: str | None = None) -> list[str]:
+    """The front page's sections but the last, the downloads (the report knows them last); without
+    `validation`, its section too is left for the caller (`FrontPage.validation`)."""
     fp = FrontPage(runner, queries, report, today or datetime.date.today().isoformat())
-    return [f"<p>{_e(summary)}</p>", fp.at_a_glance(), fp.overlaps(), fp.zones(), fp.findings(), fp.conflicts(),
-            fp.indicators(), fp.completeness(), fp.validation(validation)]
+    body = [f"<p>{_e(summary)}</p>", fp.at_a_glance(), fp.overlaps(), fp.zones(), fp.findings(), fp.conflicts(),
+            fp.indicators(), fp.completeness()]
+    return body + [fp.validation(validation)] if validation is not None else body
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Files a report did not write at its size: {file: the command that writes it}."""
+    quads: int
+    limit: int
+    commands: dict[str, str]
 
 
 def front_page_finished(body: list[str], exports: list[str], extra: list[str], names: Names | None = None,
-                        data_date: str = "") -> list[str]:
+                        data_date: str = "", left_out: LeftOut | None = None) -> list[str]:
     """The front page's parts: `front_page_body`'s sections and the downloads."""
-    return page_parts(ui.SITE_TITLE, [*body, FrontPage.downloads(exports, extra)], NAV, data_date=data_date,
-                      names=names)
+    return page_parts(ui.SITE_TITLE, [*body, FrontPage.downloads(exports, extra, left_out)], NAV,
+                      data_date=data_date, names=names)

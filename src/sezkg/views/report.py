@@ -2,15 +2,18 @@
 
 The folder is built beside its target and swapped in at the end (see sezkg.kg.files), so a
 re-run replaces it whole, a failed run leaves the previous report as it was, and a folder
-sezkg did not build is never replaced. The RDF exports and the tables are shared with a child
-process where a core is spare (sezkg.kg.beside): it starts on them at once, this process takes
-the ones left once it has written the rest; the same files, in less time.
+sezkg did not build is never replaced. The validation, the RDF exports and the tables are
+shared with a child process where a core is spare (sezkg.kg.beside): it starts on them at once
+while this process finds the overlaps and draws the pages, then this one takes the ones left;
+the same files, in less time. Above REPORT_EVERY_EXPORT_QUADS quads the KG is written as
+N-Quads only, and the front page names the command that writes each file left out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ from ..questions.catalogue import Query, catalogue, run_select
 from ..questions.overlaps import OverlapReport, find_overlaps, labels
 from ..questions.validate import ValidationReport, validate
 from .chrome import Names, names_in_other_languages, newest_source_date
-from .pages import NAV, front_page_body, front_page_finished
+from .pages import NAV, FrontPage, LeftOut, front_page_body, front_page_finished
 from .text import overlaps_text, rows_text, validation_json, validation_text
 from .viz import write_viz
 
@@ -46,6 +49,21 @@ class ReportResult:
 # minutes). CSVs and the data package are always written; `sezkg tables DIR` writes any size.
 REPORT_WORKBOOK_ROWS = 50_000
 
+# Up to this many quads the report writes the whole KG in every RDF format, as the entity stream
+# and as the statements table; above it, as N-Quads only (every statement with its source graph:
+# nothing is lost) and it names the command that writes each file left out. At ~5M quads the
+# seven copies left out took 4.0 GB of a 5.9 GB folder and about 40% of the report's CPU.
+# `every_export=True` (`sezkg report --every-export`) writes them all at any size.
+REPORT_EVERY_EXPORT_QUADS = 1_000_000
+
+# What writes each file the report leaves out above REPORT_EVERY_EXPORT_QUADS.
+LEFT_OUT_COMMANDS: dict[str, str] = {
+    **{f"export/sezkg.{f.extension}": f"sezkg export --format {f.name} --output sezkg.{f.extension}"
+       for f in FORMATS.values() if f.name != "nquads"},
+    "export/sezkg.entities.ndjson": "sezkg export --format entities --output sezkg.entities.ndjson",
+    "tables/statements.csv": "sezkg tables DIR",
+}
+
 
 def build_report(
     out: Path,
@@ -55,9 +73,13 @@ def build_report(
     force: bool = False,
     png: bool = False,
     fork: bool | None = None,
+    every_export: bool | None = None,
 ) -> ReportResult:
-    """Build the report folder `out`. `fork`: write the exports in a child process (True), in
-    this one (False), or in a child where a core is spare (None, see sezkg.kg.beside)."""
+    """Build the report folder `out`. `fork`: validate and write the exports in a child process
+    (True), in this one (False), or in a child where a core is spare (None, see
+    sezkg.kg.beside). `every_export`: write the KG in every format, as entities and as the
+    statements table (True), as N-Quads only (False), or by size (None): all of them up to
+    REPORT_EVERY_EXPORT_QUADS quads, N-Quads only above."""
     files = files or default_files()
     out = Path(out).absolute()
     check_replaceable(out, force, "report")
@@ -68,33 +90,37 @@ def build_report(
     progress(f"[1/{steps}] load: {kg.quad_count():,} quads in {len(kg.graph_names())} named graphs "
              f"from {len(kg.files)} files ({time.perf_counter() - started:.2f} s)")
 
+    if every_export is None:
+        every_export = kg.quad_count() <= REPORT_EVERY_EXPORT_QUADS
     with kg.remembering():  # the pages, tables and pictures ask several queries more than once
-        return _report(kg, files, out, progress, force, png, steps, fork)
+        return _report(kg, files, out, progress, force, png, steps, fork, every_export)
 
 
 # The work both processes share, longest first (times at ~5M triples, in one process), so that
-# neither is left with a long task at the end: the statements table (the whole KG, ~85 s), the
-# formats written a subject at a time, together (N-Triples, Turtle, RDF/XML, ~70 s), JSON-LD
-# (~35 s), the entity stream (~30 s), N-Quads and TriG together (~30 s), the other tables.
+# neither is left with a long task at the end: the validation (~55-85 s), the statements table
+# (the whole KG, ~85 s), the formats written a subject at a time, together (N-Triples, Turtle,
+# RDF/XML, ~70 s), JSON-LD (~35 s), the entity stream (~30 s), N-Quads and TriG together (~30 s),
+# the other tables. The validation is first so that the child, which starts at once, takes it.
 EXPORT_ORDER: tuple[tuple[str, ...], ...] = (BY_SUBJECT, ("jsonld",), ("entities",), BY_GRAPH)
 
 
-class _Labels:
-    """The labels the tables name things by: the overlap report's, which asks the same query,
-    once this process has found the overlaps; otherwise (a task run beside) asked here, once."""
-
-    def __init__(self, kg: KnowledgeGraph, queries: dict[str, Query]):
-        self.kg, self.queries = kg, queries
-        self.known: dict[str, str] | None = None
-
-    def __call__(self) -> dict[str, str]:
-        if self.known is None:
-            self.known = labels(self.kg, self.queries, "en")
-        return self.known
+@dataclass(frozen=True)
+class _Validated:
+    report: ValidationReport
+    seconds: float
+    pid: int  # the process that validated
 
 
-def _shared_tasks(kg: KnowledgeGraph, files: KGFiles, exports: Path, tables: Path,
-                  table_labels: _Labels) -> list[Callable[[], TableFile | None]]:
+def _validation_task(kg: KnowledgeGraph, files: KGFiles) -> Callable[[], _Validated]:
+    def task() -> _Validated:
+        started = time.perf_counter()
+        report = validate(kg, files)
+        return _Validated(report, time.perf_counter() - started, os.getpid())
+    return task
+
+
+def _shared_tasks(kg: KnowledgeGraph, files: KGFiles, exports: Path, tables: Path, english: dict[str, str],
+                  every_export: bool) -> list[Callable[[], TableFile | None]]:
     def export(names: tuple[str, ...]) -> Callable[[], None]:
         def write() -> None:
             if names == ("entities",):
@@ -107,26 +133,38 @@ def _shared_tasks(kg: KnowledgeGraph, files: KGFiles, exports: Path, tables: Pat
                 serialize_many(kg, handles, spool_dir=exports)
         return write
 
-    statements, *other_tables = table_tasks(kg, tables, table_labels, files.queries)
+    statements, *other_tables = table_tasks(kg, tables, lambda: english, files.queries)
+    if not every_export:
+        return [export(("nquads",)), *other_tables]
     return [statements, *(export(names) for names in EXPORT_ORDER), *other_tables]
 
 
 def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[str], None], force: bool, png: bool,
-            steps: int, fork: bool | None) -> ReportResult:
+            steps: int, fork: bool | None, every_export: bool) -> ReportResult:
     with building_folder(out, "report", force) as building:
         exports, tables_folder = building / "export", building / "tables"
         exports.mkdir()
         tables_folder.mkdir()
         queries = catalogue(files.queries)
-        table_labels = _Labels(kg, queries)
-        tasks = _shared_tasks(kg, files, exports, tables_folder, table_labels)
-        # The exports and the tables only read the store: a child process forked where a core is
-        # spare (see sezkg.kg.beside) starts on them at once, and this one, once it has validated,
-        # found the overlaps, drawn the pictures and made the front page, takes the ones left.
+        # Asked once, before the fork: the overlaps here and the tables in either process name
+        # things by it (~10 s at ~5M triples; each process asked it for itself before).
+        english = labels(kg, queries, "en")
+        tasks = [_validation_task(kg, files), *_shared_tasks(kg, files, exports, tables_folder, english, every_export)]
+        # The validation, the exports and the tables only read the store: a child process forked
+        # where a core is spare (see sezkg.kg.beside) starts on them at once, and this one, once
+        # it has found the overlaps, drawn the pictures and made the front page, takes the ones left.
         with Beside(fork=fork, shared=tasks) as sharing:
-            pages = _pages(kg, files, queries, building, progress, png, steps, table_labels)
-            written = [r for r in sharing.join() if isinstance(r, TableFile)]
-        report, overlaps = pages.validation, pages.overlaps
+            pages = _pages(kg, files, queries, building, progress, png, steps, english)
+            validated, *results = sharing.join()
+        assert isinstance(validated, _Validated)
+        report, overlaps = validated.report, pages.overlaps
+        where = "beside" if sharing.forked and validated.pid != os.getpid() else "here"
+        progress(f"[4/{steps}] validate: {'conforms' if report.conforms else f'{len(report.violations)} violations'} "
+                 f"({report.shapes_checked} node shapes, {report.queries_checked} violation queries; "
+                 f"{validated.seconds:.2f} s, {where})")
+        (building / "validation.txt").write_text(validation_text(report), encoding="utf-8")
+        (building / "validation.json").write_text(validation_json(report), encoding="utf-8")
+        written = [r for r in results if isinstance(r, TableFile)]
         tables, table_names = finish_tables(written, kg, tables_folder, queries_folder=files.queries,
                                             overlaps=overlaps, workbook_rows=REPORT_WORKBOOK_ROWS)
         if "sezkg.xlsx" not in table_names:
@@ -135,9 +173,18 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
                      "`sezkg tables DIR` writes it")
         export_names = sorted([f"export/sezkg.{s.extension}" for s in FORMATS.values()]
                               + ["export/sezkg.entities.ndjson"])
+        left_out = None
+        if not every_export:
+            left_out = LeftOut(kg.quad_count(), REPORT_EVERY_EXPORT_QUADS, LEFT_OUT_COMMANDS)
+            export_names = [n for n in export_names if n not in LEFT_OUT_COMMANDS]
+            progress(f"      exports: N-Quads only ({kg.quad_count():,} quads, over {REPORT_EVERY_EXPORT_QUADS:,}); "
+                     f"left out {', '.join(LEFT_OUT_COMMANDS)} (`sezkg export`, `sezkg tables DIR` write them; "
+                     "`--every-export` keeps them)")
         extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names]
                  + pages.pictures)
-        index = front_page_finished(pages.body, export_names, extra, names=pages.names, data_date=pages.data_date)
+        body = [*pages.body, FrontPage.validation(report)]
+        index = front_page_finished(body, export_names, extra, names=pages.names, data_date=pages.data_date,
+                                    left_out=left_out)
         write_text_atomic(building / "index.html", index)  # ~5M triples: a large page, written part by part
         summary = {
             "quads": kg.quad_count(),
@@ -148,12 +195,14 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
             "violations": len(report.violations),
             "overlaps": len(overlaps.overlaps),
             "exports": export_names,
+            "left_out": sorted(left_out.commands) if left_out is not None else [],
         }
         (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
                                                encoding="utf-8")
-        where = (f"of those {len(tasks)} files {sharing.ran_beside} written beside, {len(tasks) - sharing.ran_beside} "
-                 f"here, then {sharing.waited:.2f} s waited for the last" if sharing.forked else "all written here")
-    progress(f"[5/{steps}] exports, tables and front page: {len(FORMATS)} RDF formats and the entities, "
+        where = (f"of those {len(tasks)} tasks {sharing.ran_beside} run beside, {len(tasks) - sharing.ran_beside} "
+                 f"here, then {sharing.waited:.2f} s waited for the last" if sharing.forked else "all run here")
+    files_written = "N-Quads" if not every_export else f"{len(FORMATS)} RDF formats and the entities"
+    progress(f"[5/{steps}] exports, tables and front page: {files_written}, "
              f"{len(tables)} tables, index.html ({time.perf_counter() - pages.started:.2f} s; {where})")
     progress(f"open {out / 'index.html'}")
     return ReportResult(out, kg.quad_count(), len(kg.graph_names()), len(kg.files), report)
@@ -161,9 +210,8 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
 
 @dataclass
 class _Pages:
-    validation: ValidationReport
     overlaps: OverlapReport
-    body: list[str]  # the front page's sections but the downloads
+    body: list[str]  # the front page's sections but the validation and the downloads
     names: Names
     data_date: str
     pictures: list[str]  # the files write_viz wrote beside its pages
@@ -171,31 +219,22 @@ class _Pages:
 
 
 def _pages(kg: KnowledgeGraph, files: KGFiles, queries: dict[str, Query], building: Path,
-           progress: Callable[[str], None], png: bool, steps: int, table_labels: _Labels) -> _Pages:
-    """Steps 2-4 and what only this process can write: validate, overlaps, pictures, the texts of
-    the validation and the overlaps, completeness and the front page's sections."""
+           progress: Callable[[str], None], png: bool, steps: int, english: dict[str, str]) -> _Pages:
+    """Steps 2-3 and what only this process can write: overlaps, pictures, the texts of the
+    overlaps, completeness and the front page's sections but the validation's."""
     started = time.perf_counter()
-    report = validate(kg, files)
-    verdict = "conforms" if report.conforms else f"{len(report.violations)} violations"
-    progress(f"[2/{steps}] validate: {verdict} ({report.shapes_checked} node shapes, "
-             f"{report.queries_checked} violation queries; {time.perf_counter() - started:.2f} s)")
-
-    started = time.perf_counter()
-    overlaps = find_overlaps(kg, queries=queries)
-    table_labels.known = overlaps.labels_in("en")  # the same query's answer: not asked again for the tables
-    progress(f"[3/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
+    overlaps = find_overlaps(kg, queries=queries, known_labels=english)
+    progress(f"[2/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
              f"({time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
-    names = names_in_other_languages(kg, queries, english=overlaps.labels_in("en"))
+    names = names_in_other_languages(kg, queries, english=english)
     data_date = newest_source_date(kg)
     viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date)
-    progress(f"[4/{steps}] visualise: network, matrix and map pages, {len(viz.images)} images, "
+    progress(f"[3/{steps}] visualise: network, matrix and map pages, {len(viz.images)} images, "
              f"{len(viz.graphs)} graph files ({time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
-    (building / "validation.txt").write_text(validation_text(report), encoding="utf-8")
-    (building / "validation.json").write_text(validation_json(report), encoding="utf-8")
     (building / "overlaps.txt").write_text(overlaps_text(overlaps), encoding="utf-8")
     (building / "overlaps.json").write_text(overlaps_text(overlaps, "json"), encoding="utf-8")
     completeness = run_select(kg, queries["completeness"])
@@ -203,6 +242,6 @@ def _pages(kg: KnowledgeGraph, files: KGFiles, queries: dict[str, Query], buildi
                                                encoding="utf-8")
     summary_line = (f"{kg.quad_count():,} statements in {len(kg.graph_names()):,} named graphs, each from one source; "
                     f"{len(overlaps.overlaps):,} overlapping responsibilities found.")
-    body = front_page_body(kg, queries, overlaps, report, summary_line)
+    body = front_page_body(kg, queries, overlaps, None, summary_line)
     pictures = sorted(p.name for p in viz.images) + sorted(p.name for p in viz.graphs)
-    return _Pages(report, overlaps, body, names, data_date, pictures, started)
+    return _Pages(overlaps, body, names, data_date, pictures, started)

@@ -31,6 +31,10 @@ MATRIX_MORE = ("… and {n:,} organisations more, not listed here (those above: 
                "overlap, then others); every mandate is in the mandates table: tables/mandates.csv in the report, "
                "or `sezkg tables DIR`.")
 MORE_CHARTS = "… and {n:,} charts more, from other sources; every figure is in {where}."
+# The downloads of a report too large to write the KG in every form (see views.report).
+LEFT_OUT = ("Not written at this size ({quads:,} statements, over {limit:,}): the N-Quads file holds every "
+            "statement with its source. Each file below is one command away; `sezkg report --every-export` "
+            "writes them all.")
 
 # Charts.
 CHART_SOURCE = "Source: {sources}."
