@@ -208,3 +208,18 @@ def test_a_large_networks_facts_are_files_beside_the_page_with_every_fact_once(p
         viz.write_facts_files(out, files)
     viz.write_facts_files(out, [])
     assert (out / "network-facts" / "mine.txt").is_file() and not (out / "network-facts" / MARKER).exists()
+
+
+def test_the_sections_made_beside_the_overlaps_are_the_ones_made_with_them(parts):
+    """The report makes the sections that need no overlap in another process, from the labels
+    alone (pages.front_page_sections); put back in place they give the page made in one go."""
+    kg, queries, overlaps, validation = parts
+    made = pages.front_page_sections(kg, queries, overlaps.labels, "2025-06-30")
+    assert set(made) == set(pages.WITHOUT_OVERLAPS) and all(made.values())
+    whole = pages.front_page_body(kg, queries, overlaps, validation, "summary", "2025-06-30")
+    assert pages.front_page_body(kg, queries, overlaps, validation, "summary", "2025-06-30", made) == whole
+    assert made["zones_card"] in whole[1] and made["zones"] in whole
+    marked = {name: f"<p>{name} made beside</p>" for name in pages.WITHOUT_OVERLAPS}
+    page = "".join(pages.front_page_body(kg, queries, overlaps, validation, "summary", "2025-06-30", marked))
+    assert all(text in page for text in marked.values())  # what was made is used, not made again
+    assert 'id="overlaps"' in page and "Validation" in page

@@ -12,6 +12,7 @@ N-Quads only, and the front page names the command that writes each file left ou
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import time
@@ -30,9 +31,9 @@ from ..questions.catalogue import Query, catalogue, run_select
 from ..questions.overlaps import OverlapReport, find_overlaps, labels
 from ..questions.validate import ValidationReport, validate
 from .chrome import Names, names_in_other_languages, newest_source_date
-from .pages import NAV, FrontPage, LeftOut, front_page_body, front_page_finished
+from .pages import NAV, LeftOut, front_page_body, front_page_finished, front_page_sections
 from .text import overlaps_text, rows_text, validation_json, validation_text
-from .viz import write_viz
+from .viz import write_map, write_viz
 
 
 @dataclass(frozen=True)
@@ -149,14 +150,25 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         # Asked once, before the fork: the overlaps here and the tables in either process name
         # things by it (~10 s at ~5M triples; each process asked it for itself before).
         english = labels(kg, queries, "en")
-        tasks = [_validation_task(kg, files), *_shared_tasks(kg, files, exports, tables_folder, english, every_export)]
-        # The validation, the exports and the tables only read the store: a child process forked
-        # where a core is spare (see sezkg.kg.beside) starts on them at once, and this one, once
-        # it has found the overlaps, drawn the pictures and made the front page, takes the ones left.
+        names = names_in_other_languages(kg, queries, english=english)
+        data_date, today = newest_source_date(kg), datetime.date.today().isoformat()
+
+        def front_sections() -> dict[str, str]:
+            return front_page_sections(kg, queries, english, today)
+
+        def map_page() -> None:
+            write_map(kg, building, queries, english, nav=NAV, names=names, data_date=data_date)
+
+        tasks = [_validation_task(kg, files), front_sections, map_page,
+                 *_shared_tasks(kg, files, exports, tables_folder, english, every_export)]
+        # The validation, the front page's sections that need no overlap, the map, the exports
+        # and the tables only read the store: a child process forked where a core is spare (see
+        # sezkg.kg.beside) starts on them at once, and this one, once it has found the overlaps,
+        # drawn the network and the matrix and written their texts, takes the ones left.
         with Beside(fork=fork, shared=tasks) as sharing:
-            pages = _pages(kg, files, queries, building, progress, png, steps, english)
-            validated, *results = sharing.join()
-        assert isinstance(validated, _Validated)
+            pages = _pages(kg, queries, building, progress, png, steps, english, names, data_date)
+            validated, made, _, *results = sharing.join()
+        assert isinstance(validated, _Validated) and isinstance(made, dict)
         report, overlaps = validated.report, pages.overlaps
         where = "beside" if sharing.forked and validated.pid != os.getpid() else "here"
         progress(f"[4/{steps}] validate: {'conforms' if report.conforms else f'{len(report.violations)} violations'} "
@@ -182,9 +194,10 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
                      "`--every-export` keeps them)")
         extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names]
                  + pages.pictures)
-        body = [*pages.body, FrontPage.validation(report)]
-        index = front_page_finished(body, export_names, extra, names=pages.names, data_date=pages.data_date,
-                                    left_out=left_out)
+        summary_line = (f"{kg.quad_count():,} statements in {len(kg.graph_names()):,} named graphs, each from one "
+                        f"source; {len(overlaps.overlaps):,} overlapping responsibilities found.")
+        body = front_page_body(kg, queries, overlaps, report, summary_line, today, made)
+        index = front_page_finished(body, export_names, extra, names=names, data_date=data_date, left_out=left_out)
         write_text_atomic(building / "index.html", index)  # ~5M triples: a large page, written part by part
         summary = {
             "quads": kg.quad_count(),
@@ -211,27 +224,22 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
 @dataclass
 class _Pages:
     overlaps: OverlapReport
-    body: list[str]  # the front page's sections but the validation and the downloads
-    names: Names
-    data_date: str
     pictures: list[str]  # the files write_viz wrote beside its pages
     started: float  # when step 5 started
 
 
-def _pages(kg: KnowledgeGraph, files: KGFiles, queries: dict[str, Query], building: Path,
-           progress: Callable[[str], None], png: bool, steps: int, english: dict[str, str]) -> _Pages:
-    """Steps 2-3 and what only this process can write: overlaps, pictures, the texts of the
-    overlaps, completeness and the front page's sections but the validation's."""
+def _pages(kg: KnowledgeGraph, queries: dict[str, Query], building: Path, progress: Callable[[str], None], png: bool,
+           steps: int, english: dict[str, str], names: Names, data_date: str) -> _Pages:
+    """Steps 2-3 and what only this process can write: overlaps, the network and matrix pages,
+    the texts of the overlaps."""
     started = time.perf_counter()
     overlaps = find_overlaps(kg, queries=queries, known_labels=english)
     progress(f"[2/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
              f"({time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
-    names = names_in_other_languages(kg, queries, english=english)
-    data_date = newest_source_date(kg)
-    viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date)
-    progress(f"[3/{steps}] visualise: network, matrix and map pages, {len(viz.images)} images, "
+    viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date, with_map=False)
+    progress(f"[3/{steps}] visualise: network and matrix pages, {len(viz.images)} images, "
              f"{len(viz.graphs)} graph files ({time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
@@ -240,8 +248,5 @@ def _pages(kg: KnowledgeGraph, files: KGFiles, queries: dict[str, Query], buildi
     completeness = run_select(kg, queries["completeness"])
     (building / "completeness.csv").write_text(rows_text(completeness.variables, completeness, "csv", overlaps.labels),
                                                encoding="utf-8")
-    summary_line = (f"{kg.quad_count():,} statements in {len(kg.graph_names()):,} named graphs, each from one source; "
-                    f"{len(overlaps.overlaps):,} overlapping responsibilities found.")
-    body = front_page_body(kg, queries, overlaps, None, summary_line)
     pictures = sorted(p.name for p in viz.images) + sorted(p.name for p in viz.graphs)
-    return _Pages(overlaps, body, names, data_date, pictures, started)
+    return _Pages(overlaps, pictures, started)

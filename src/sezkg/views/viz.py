@@ -521,12 +521,22 @@ td.overlap-cell { outline: 3px solid #a1221b; outline-offset: -3px; font-weight:
 """
 
 
-def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, nav: str = "", png: bool = False,
-              names: Names | None = None, data_date: str = "") -> VizFiles:
-    """The network, matrix and map pages with their scripts, the graph files, and with `png`
-    also PNG and SVG pictures of the network and the matrix (the one use of matplotlib)."""
+def write_map(runner: Runner, out: Path, queries: dict[str, Query], labels: dict[str, str], nav: str = "",
+              names: Names | None = None, data_date: str = "") -> Path:
+    """The map page and its regions: they need the labels, not the overlaps."""
     from .maps import map_html
 
+    copy_assets(out, ("kazakhstan-regions",))
+    map_page = out / "map.html"
+    write_text_atomic(map_page, map_html(runner, queries, labels, nav=nav, names=names, data_date=data_date))
+    return map_page
+
+
+def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, nav: str = "", png: bool = False,
+              names: Names | None = None, data_date: str = "", with_map: bool = True) -> VizFiles:
+    """The network, matrix and map pages with their scripts, the graph files, and with `png`
+    also PNG and SVG pictures of the network and the matrix (the one use of matplotlib).
+    `with_map=False` leaves the map to the caller (`write_map`)."""
     out.mkdir(parents=True, exist_ok=True)
     queries = catalogue()
     report = report or find_overlaps(runner, queries=queries)
@@ -541,10 +551,8 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     del page_data, facts_files
     mat = out / "matrix.html"
     write_text_atomic(mat, matrix_page_parts(data, report, nav=nav, data_date=data_date))
-    copy_assets(out, ("kazakhstan-regions",))
-    map_page = out / "map.html"
-    write_text_atomic(map_page, map_html(runner, queries, report.labels, nav=nav, names=names,
-                                                 data_date=data_date))
+    map_page = (write_map(runner, out, queries, report.labels, nav=nav, names=names, data_date=data_date)
+                if with_map else out / "map.html")
     from .pictures import graph_files, matrix_images, network_images
 
     images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix")) if png else ()
