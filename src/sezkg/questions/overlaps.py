@@ -13,6 +13,7 @@ same on the embedded store and on a remote endpoint; this module only groups and
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from .kinds import kind as kind_named
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..kg.load import KnowledgeGraph
     from ..kg.rows import Row
     from .endpoint import Runner
 
@@ -103,10 +105,51 @@ def _ordered(values: list[str]) -> tuple[str, ...]:
 
 
 def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = "en") -> dict[str, str]:
-    """Every labelled IRI's label in `lang`, English where it has none in it."""
+    """Every labelled IRI's label in `lang`, English where it has none in it: the answer of the
+    catalogue's `labels` query. On the embedded store, with the bundled query and a plain
+    language tag, it is read off the label statements instead (`_labels_from_store`: ~0.3 s
+    against ~3 s for the query at ~1M triples); the tests hold the two to the same answer."""
     queries = queries or catalogue()
+    from ..kg.load import KnowledgeGraph
+
+    if (isinstance(runner, KnowledgeGraph) and _LANGUAGE_TAG.fullmatch(lang)
+            and queries["labels"].text == catalogue()["labels"].text):
+        return _labels_from_store(runner, lang)
     found = ((_v(r, "thing"), _v(r, "label")) for r in run_select(runner, unordered(queries["labels"]), {"lang": lang}))
     return dict(sorted(found))  # in the query's order, STR(?thing): each thing once, so its label never decides
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+def _labels_from_store(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
+    """What the `labels` query answers, from the label statements of every graph: for each IRI,
+    the least of its rdfs:labels in `lang` (LANGMATCHES: that tag or one under it, any case),
+    else of its English rdfs:labels, else of its English skos:prefLabels. Least as MIN takes it
+    on Oxigraph: by the text, code point by code point (the language only breaks ties, and
+    only the text is kept)."""
+    def matches(tag: str, wanted: str) -> bool:
+        tag = tag.lower()
+        return tag == wanted or tag.startswith(wanted + "-")
+
+    import pyoxigraph as ox
+
+    wanted = lang.lower()
+    chosen: dict[str, tuple[int, str]] = {}  # thing -> (rank of the kind of label: lower first, the least text)
+    for prop, kinds in ((_RDFS_LABEL, ((0, wanted), (1, "en"))), (_SKOS_PREF_LABEL, ((2, "en"),))):
+        for quad in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            thing, label = quad.subject, quad.object
+            if not isinstance(thing, ox.NamedNode) or not isinstance(label, ox.Literal) or not label.language:
+                continue
+            for rank, tag in kinds:
+                if matches(label.language, tag):
+                    known = chosen.get(thing.value)
+                    if known is None or (rank, label.value) < known:
+                        chosen[thing.value] = (rank, label.value)
+                    break
+    return dict(sorted((thing, text) for thing, (_, text) in chosen.items()))
 
 
 class _Builder:
