@@ -24,12 +24,28 @@ def by_query(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
     return dict(sorted((r["thing"].value, r["label"].value) for r in rows))
 
 
+def in_language_by_query(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
+    """The `labels-in-language` query's own answer (labels in `lang` only, no English)."""
+    rows = run_select(kg, unordered(catalogue()["labels-in-language"]), {"lang": lang})
+    return dict(sorted((r["thing"].value, r["label"].value) for r in rows))
+
+
+def both_agree(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
+    read = overlaps._labels_from_store(kg, lang)
+    assert read == by_query(kg, lang), lang
+    only = overlaps._labels_from_store(kg, lang, english=False)
+    assert only == in_language_by_query(kg, lang), lang
+    assert overlaps.labels_in_language(kg, lang=lang) == only
+    return read
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "kk", "EN", "en-GB", "zz"])
 def test_the_bundled_kg_gets_the_query_answer(kg, lang):
-    read = overlaps._labels_from_store(kg, lang)
-    assert read == by_query(kg, lang)
+    read = both_agree(kg, lang)
     assert overlaps.labels(kg, lang=lang) == read
     assert len(read) > 300
+    if lang in ("ru", "kk"):
+        assert 20 < len(overlaps.labels_in_language(kg, lang=lang)) < len(read)
 
 
 def test_the_labels_that_could_differ(monkeypatch):
@@ -57,7 +73,9 @@ def test_the_labels_that_could_differ(monkeypatch):
                       ox.NamedNode("https://example.org/second")))
     kg = KnowledgeGraph(store)
     for lang in ("en", "ru", "kk", "RU", "ru-KZ", "en-US", "fr"):
-        assert overlaps._labels_from_store(kg, lang) == by_query(kg, lang), lang
+        both_agree(kg, lang)
+    # rdfs:label only: the Russian skos:prefLabel is no Russian name.
+    assert overlaps.labels_in_language(kg, lang="ru") == {"https://example.org/russian": "А"}
     english = overlaps._labels_from_store(kg, "en")
     assert english["https://example.org/cases"] == "Z" and english["https://example.org/ties"] == "a"
     assert english["https://example.org/accents"] == "e\u0301"
@@ -99,6 +117,4 @@ def test_random_labels():
             store.add(ox.Quad(thing, rng.choice([RDFS_LABEL, RDFS_LABEL, PREF_LABEL]), literal, graph))
     kg = KnowledgeGraph(store)
     for lang in ("en", "ru", "kk", "en-gb", "KK-cyrl", "de"):
-        read = overlaps._labels_from_store(kg, lang)
-        assert read == by_query(kg, lang), lang
-        assert len(read) > 200
+        assert len(both_agree(kg, lang)) > 200

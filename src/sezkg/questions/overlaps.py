@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Query, catalogue, run_select, unordered
+from .catalogue import Query, catalogue, run_select, stream_select, unordered
 from .kinds import KINDS, OverlapKind
 from .kinds import kind as kind_named
 
@@ -119,17 +119,32 @@ def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = 
     return dict(sorted(found))  # in the query's order, STR(?thing): each thing once, so its label never decides
 
 
+def labels_in_language(runner: Runner, queries: dict[str, Query] | None = None, lang: str = "ru") -> dict[str, str]:
+    """Every IRI's label in `lang` where it has one (no English in its place): the answer of the
+    catalogue's `labels-in-language` query, read off the statements as `labels` does."""
+    queries = queries or catalogue()
+    from ..kg.load import KnowledgeGraph
+
+    if (isinstance(runner, KnowledgeGraph) and _LANGUAGE_TAG.fullmatch(lang)
+            and queries["labels-in-language"].text == catalogue()["labels-in-language"].text):
+        return _labels_from_store(runner, lang, english=False)
+    variables, tuples = stream_select(runner, unordered(queries["labels-in-language"]), {"lang": lang})
+    at_thing, at_label = variables.index("thing"), variables.index("label")
+    pairs = ((t[at_thing], t[at_label]) for t in tuples)
+    return dict(sorted((thing.value, label.value) for thing, label in pairs if thing is not None and label is not None))
+
+
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 
-def _labels_from_store(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
+def _labels_from_store(kg: KnowledgeGraph, lang: str, english: bool = True) -> dict[str, str]:
     """What the `labels` query answers, from the label statements of every graph: for each IRI,
     the least of its rdfs:labels in `lang` (LANGMATCHES: that tag or one under it, any case),
     else of its English rdfs:labels, else of its English skos:prefLabels. Least as MIN takes it
     on Oxigraph: by the text, code point by code point (the language only breaks ties, and
-    only the text is kept)."""
+    only the text is kept). Without `english`, the first only: `labels-in-language`'s answer."""
     def matches(tag: str, wanted: str) -> bool:
         tag = tag.lower()
         return tag == wanted or tag.startswith(wanted + "-")
@@ -138,7 +153,9 @@ def _labels_from_store(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
 
     wanted = lang.lower()
     chosen: dict[str, tuple[int, str]] = {}  # thing -> (rank of the kind of label: lower first, the least text)
-    for prop, kinds in ((_RDFS_LABEL, ((0, wanted), (1, "en"))), (_SKOS_PREF_LABEL, ((2, "en"),))):
+    sought = ((_RDFS_LABEL, ((0, wanted), (1, "en"))), (_SKOS_PREF_LABEL, ((2, "en"),))) if english else (
+        (_RDFS_LABEL, ((0, wanted),)),)
+    for prop, kinds in sought:
         for quad in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
             thing, label = quad.subject, quad.object
             if not isinstance(thing, ox.NamedNode) or not isinstance(label, ox.Literal) or not label.language:

@@ -123,19 +123,15 @@ def names_in_other_languages(runner: Runner, queries: dict[str, Query],
                              english: dict[str, str] | None = None) -> Names:
     """Russian and Kazakh names where a thing has one (not the English fallback). `english`,
     the English labels when the caller has them already (an overlap report's), is not asked again."""
-    from ..questions.catalogue import stream_select, unordered
-    from ..questions.overlaps import labels
+    from ..questions.overlaps import labels, labels_in_language
 
     english = labels(runner, queries, "en") if english is None else english
     other: dict[str, dict[str, str]] = {}
     for lang, _ in LANGUAGES[1:]:
         # `labels` in this language is these where a thing has one and its English otherwise;
         # only the things whose name differs from the English are kept, so these suffice.
-        variables, tuples = stream_select(runner, unordered(queries["labels-in-language"]), {"lang": lang})
-        at_thing, at_label = variables.index("thing"), variables.index("label")
-        pairs = ((t[at_thing], t[at_label]) for t in tuples)
-        found = sorted((thing.value, label.value) for thing, label in pairs if thing is not None and label is not None)
-        other[lang] = {i: n for i, n in found if english.get(i) != n}
+        found = labels_in_language(runner, queries, lang)
+        other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
     return Names(other)
 
 
