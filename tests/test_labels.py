@@ -118,3 +118,27 @@ def test_random_labels():
     kg = KnowledgeGraph(store)
     for lang in ("en", "ru", "kk", "en-gb", "KK-cyrl", "de"):
         assert len(both_agree(kg, lang)) > 200
+
+
+def _names_by_query(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, list[str]]:
+    from sezkg.views import viz
+
+    queries = dict(catalogue())
+    query = queries["names"]  # another text, the same query: the catalogue's path runs it
+    queries["names"] = type(query)(query.name, query.title, query.question, "# as asked\n" + query.text, query.path,
+                                   query.params)
+    return viz._names_of(kg, queries, nodes)
+
+
+def test_the_network_reads_every_name_of_its_nodes_as_the_names_query_gives_them(kg):
+    """The network page's other names of a node (`viz._names_of`, read off the statements) are
+    the `names` query's, for every named thing of the bundled KG and for the labels above."""
+    from sezkg.views import viz
+
+    everything = {t.value for t in kg.subjects() if isinstance(t, ox.NamedNode)}
+    read = viz._names_of(kg, catalogue(), everything)
+    asked = _names_by_query(kg, everything)
+    assert {t: sorted(set(n)) for t, n in read.items()} == {t: sorted(set(n)) for t, n in asked.items()}
+    assert len(read) > 300 and any(len(set(n)) > 2 for n in read.values())
+    some = set(sorted(everything)[::7])
+    assert set(viz._names_of(kg, catalogue(), some)) == set(read) & some

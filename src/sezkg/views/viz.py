@@ -13,6 +13,7 @@ import json
 import random
 import shutil
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -120,17 +121,7 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
 
     facts = _facts(runner, queries, set(kinds_of), report.labels)
     other = names.other if names is not None else {}
-    known: dict[str, list[str]] = defaultdict(list)
-    # Every name of every thing (~150k rows at ~1M triples), read as tuples: a row made into a
-    # dict costs more than the query, and most are not the network's. Unordered: each thing's
-    # names are sorted below, and Oxigraph's ORDER BY was 0.8 s of the query's 1.9 s at ~1M.
-    variables, tuples = stream_select(runner, unordered(queries["names"]))
-    at_thing, at_name = variables.index("thing"), variables.index("name")
-    for terms in tuples:
-        thing = terms[at_thing]
-        if thing is not None and thing.value in kinds_of:
-            name = terms[at_name]
-            known[thing.value].append(name.value if name is not None else "")
+    known = _names_of(runner, queries, kinds_of)
     broader: dict[str, list[str]] = defaultdict(list)
     for row in run_select(runner, queries["function-hierarchy"]):
         broader[_v(row, "function")].append(_v(row, "broader"))
@@ -147,6 +138,36 @@ def network_data(runner: Runner, report: OverlapReport | None = None,
         "functions": sorted(({"id": f, "label": label(f)} for f in functions), key=lambda f: f["label"]),
         "kinds": [k.name for k in KINDS if any(o["kind"] == k.name for o in overlaps)],
     }
+
+
+_NAME_PROPERTIES = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#altLabel",
+                    "http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def _names_of(runner: Runner, queries: dict[str, Query], nodes: Collection[str]) -> dict[str, list[str]]:
+    """Every name each node goes by: the `names` query's ?name for each ?thing among `nodes`
+    (each thing's names are made a set and sorted by the caller). On the embedded store, read
+    off the rdfs:label, skos:altLabel and skos:prefLabel statements, without the kinds the
+    query works out for every named thing (~150k rows at ~1M triples, most not the network's)."""
+    from ..kg.load import KnowledgeGraph
+
+    known: dict[str, list[str]] = defaultdict(list)
+    if isinstance(runner, KnowledgeGraph) and queries["names"].text == catalogue()["names"].text:
+        for prop in _NAME_PROPERTIES:
+            for quad in runner.store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+                value = quad.object
+                if isinstance(quad.subject, ox.NamedNode) and quad.subject.value in nodes and not isinstance(value, ox.Triple):
+                    known[quad.subject.value].append(value.value)
+        return known
+    # Read as tuples: a row made into a dict costs more than the query; unordered: the caller sorts.
+    variables, tuples = stream_select(runner, unordered(queries["names"]))
+    at_thing, at_name = variables.index("thing"), variables.index("name")
+    for terms in tuples:
+        thing = terms[at_thing]
+        if thing is not None and thing.value in nodes:
+            name = terms[at_name]
+            known[thing.value].append(name.value if name is not None else "")
+    return known
 
 
 def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
