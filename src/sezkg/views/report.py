@@ -88,12 +88,13 @@ def build_report(
 
     started = time.perf_counter()
     kg: KnowledgeGraph = load(files, data)
-    progress(f"[1/{steps}] load: {kg.quad_count():,} quads in {len(kg.graph_names())} named graphs "
-             f"from {len(kg.files)} files ({time.perf_counter() - started:.2f} s)")
-
-    if every_export is None:
-        every_export = kg.quad_count() <= REPORT_EVERY_EXPORT_QUADS
-    with kg.remembering():  # the pages, tables and pictures ask several queries more than once
+    # Remembering from here: the quads are counted once (Oxigraph counts them one by one, ~1 s
+    # at ~5M), and the pages, tables and pictures ask several queries more than once.
+    with kg.remembering():
+        progress(f"[1/{steps}] load: {kg.quad_count():,} quads in {len(kg.graph_names())} named graphs "
+                 f"from {len(kg.files)} files ({time.perf_counter() - started:.2f} s)")
+        if every_export is None:
+            every_export = kg.quad_count() <= REPORT_EVERY_EXPORT_QUADS
         return _report(kg, files, out, progress, force, png, steps, fork, every_export)
 
 
