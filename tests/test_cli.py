@@ -133,6 +133,7 @@ def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the
     index = (small / "index.html").read_text(encoding="utf-8")
     assert 'href="export/sezkg.nq"' in index and 'href="export/sezkg.ttl"' not in index
     assert "Not written at this size (8,239 statements, over 1,000)" in index
+    assert "<code>sezkg report --every-export</code> writes them all" in index
     for left_out, command in report.LEFT_OUT_COMMANDS.items():
         assert f"{left_out}: <code>{command}</code>" in index
         argv = command.split()[1:]

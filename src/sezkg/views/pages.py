@@ -437,8 +437,9 @@ class FrontPage:
         note = ""
         if left_out is not None and left_out.commands:
             commands = "".join(f"<li>{_e(f)}: <code>{_e(c)}</code></li>" for f, c in left_out.commands.items())
-            note = (f'<p class="muted">{_e(ui.LEFT_OUT.format(quads=left_out.quads, limit=left_out.limit))}</p>'
-                    f"<ul>{commands}</ul>")
+            every = f"<code>{_e(ui.EVERY_EXPORT)}</code>"
+            text = _e(ui.LEFT_OUT.format(quads=left_out.quads, limit=left_out.limit, every="{every}"))
+            note = f'<p class="muted">{text.replace("{every}", every)}</p><ul>{commands}</ul>'
         return f'<h2 id="downloads">Downloads</h2><ul>{items}</ul>{note}'
 
 
