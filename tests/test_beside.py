@@ -242,18 +242,28 @@ def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path
 
 
 @linux_fork
-def test_an_export_that_fails_in_the_child_fails_the_report_and_keeps_the_old_one(tmp_path, monkeypatch):
+def test_a_task_that_fails_in_the_child_fails_the_report_and_keeps_the_old_one(tmp_path, monkeypatch):
     out = tmp_path / "report"
     build_report(out, fork=True)
     before = _files(out)
 
+    # The child takes the validation first and then exports, in whatever share the parent
+    # leaves it: both refuse there (only there), so whichever it runs fails in the child.
+    here = os.getpid()
+    write, check = report_module.serialize_many, report_module.validate
+
     def refuse(kg, handles, **kwargs):
-        if "jsonld" in handles:
+        if os.getpid() != here:
             raise InputError(Path("export/sezkg.jsonld"), "refused by the test")
-        for handle in handles.values():
-            handle.write(b"")
+        return write(kg, handles, **kwargs)
+
+    def refuse_to_validate(kg, files=None):
+        if os.getpid() != here:
+            raise InputError(Path("shapes.ttl"), "refused by the test")
+        return check(kg, files)
 
     monkeypatch.setattr(report_module, "serialize_many", refuse)
+    monkeypatch.setattr(report_module, "validate", refuse_to_validate)
     with pytest.raises(ChildError, match="refused by the test"):
         build_report(out, fork=True, force=True)
     assert _files(out) == before
