@@ -148,8 +148,8 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         exports.mkdir()
         tables_folder.mkdir()
         queries = catalogue(files.queries)
-        # Asked once, before the fork: the overlaps here and the tables in either process name
-        # things by it (~10 s at ~5M triples; each process asked it for itself before).
+        # Asked once, before the fork: the overlaps, pages and tables in either process name
+        # things by them (each process asked the labels for itself before).
         english = labels(kg, queries, "en")
         names = names_in_other_languages(kg, queries, english=english)
         data_date, today = newest_source_date(kg), datetime.date.today().isoformat()
