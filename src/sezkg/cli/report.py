@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--png", action="store_true",
                         help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
     parser.add_argument("--one-process", action="store_true",
-                        help="write the RDF exports and the tables in this process, not shared with a "
-                             "second one: slower, but less memory (the second process copies about two "
+                        help="validate and write the RDF exports and the tables in this process, not shared "
+                             "with a second one: slower, but less memory (the second process copies about two "
                              "thirds of the store as it reads it)")
     parser.add_argument("--every-export", action="store_true",
                         help="write the KG in every RDF format, as entities and as the statements table at any "

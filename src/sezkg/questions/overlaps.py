@@ -107,8 +107,8 @@ def _ordered(values: list[str]) -> tuple[str, ...]:
 def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = "en") -> dict[str, str]:
     """Every labelled IRI's label in `lang`, English where it has none in it: the answer of the
     catalogue's `labels` query. On the embedded store, with the bundled query and a plain
-    language tag, it is read off the label statements instead (`_labels_from_store`: ~0.3 s
-    against ~3 s for the query at ~1M triples); the tests hold the two to the same answer."""
+    language tag, it is read off the label statements instead (`_labels_from_store`: ~0.8 s
+    against ~3.2 s for the query at ~1M triples); the tests hold the two to the same answer."""
     queries = queries or catalogue()
     from ..kg.load import KnowledgeGraph
 
