@@ -18,15 +18,10 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
-def by_query(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
-    """The catalogue query's own answer, as `labels` gave it before reading the statements."""
-    rows = run_select(kg, unordered(catalogue()["labels"]), {"lang": lang})
-    return dict(sorted((r["thing"].value, r["label"].value) for r in rows))
-
-
-def in_language_by_query(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
-    """The `labels-in-language` query's own answer (labels in `lang` only, no English)."""
-    rows = run_select(kg, unordered(catalogue()["labels-in-language"]), {"lang": lang})
+def by_query(kg: KnowledgeGraph, lang: str, name: str = "labels") -> dict[str, str]:
+    """The catalogue query's own answer (`labels`, or `labels-in-language`: labels in `lang`
+    only, no English), as `labels` gave it before reading the statements."""
+    rows = run_select(kg, unordered(catalogue()[name]), {"lang": lang})
     return dict(sorted((r["thing"].value, r["label"].value) for r in rows))
 
 
@@ -34,7 +29,7 @@ def both_agree(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
     read = overlaps._labels_from_store(kg, lang)
     assert read == by_query(kg, lang), lang
     only = overlaps._labels_from_store(kg, lang, english=False)
-    assert only == in_language_by_query(kg, lang), lang
+    assert only == by_query(kg, lang, "labels-in-language"), lang
     assert overlaps.labels_in_language(kg, lang=lang) == only
     return read
 

@@ -123,15 +123,30 @@ def _conditions(tokens: list[Token], i: int) -> tuple[int, list[tuple[str, str]]
     return i, found
 
 
-def _closing(tokens: list[Token], i: int, pair: str = "()") -> int | None:
-    """The index of the bracket that closes the one at tokens[i] (`(`, or `{` with pair="{}")."""
-    depth = 0
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _closing(tokens: list[Token], i: int) -> int | None:
+    """The index of the bracket that closes the one at tokens[i] (`(`, `[` or `{`), the
+    brackets between matched in pairs; None where tokens[i] opens none or none closes it."""
+    if i >= len(tokens) or tokens[i].kind != "punct" or tokens[i].text not in _PAIRS:
+        return None
+    stack: list[str] = []
     for j in range(i, len(tokens)):
-        if tokens[j].kind == "punct" and tokens[j].text in pair:
-            depth += 1 if tokens[j].text == pair[0] else -1
-            if depth == 0:
+        text = tokens[j].text if tokens[j].kind == "punct" else ""
+        if text in _PAIRS:
+            stack.append(_PAIRS[text])
+        elif stack and text == stack[-1]:
+            stack.pop()
+            if not stack:
                 return j
     return None
+
+
+def _after(tokens: list[Token], i: int) -> int:
+    """The index after the bracketed part that opens at tokens[i]; the end where it does not close."""
+    end = _closing(tokens, i)
+    return len(tokens) if end is None else end + 1
 
 
 def _text(tokens: list[Token]) -> str:
@@ -174,21 +189,6 @@ def _nodes_of_group_before(tokens: list[Token], order: int) -> set[str]:
     return set() if group is None else _node_variables(tokens, *group)
 
 
-def _skip_bracketed(tokens: list[Token], i: int) -> int:
-    """The index after the bracketed part that opens at tokens[i] (`(`, `[` or `{`)."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack: list[str] = []
-    for j in range(i, len(tokens)):
-        text = tokens[j].text if tokens[j].kind == "punct" else ""
-        if text in pairs:
-            stack.append(pairs[text])
-        elif stack and text == stack[-1]:
-            stack.pop()
-            if not stack:
-                return j + 1
-    return len(tokens)
-
-
 def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]:
     """Variables bound to an IRI or a blank node in every solution of the group between the
     braces tokens[opening] and tokens[closing]: the subject of a triple pattern whose
@@ -222,7 +222,7 @@ def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]
         word = token.text.upper() if token.kind == "word" else ""
         punct = token.text if token.kind == "punct" else ""
         if punct == "{":
-            end = _closing(tokens, i, "{}")
+            end = _closing(tokens, i)
             if end is None or end > closing:
                 return found
             branch = _word(tokens[i - 1], "UNION") or (end + 1 < len(tokens) and _word(tokens[end + 1], "UNION"))
@@ -233,12 +233,12 @@ def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]
             j = i + 1
             while j < closing and tokens[j].text != "{":
                 j += 1
-            i, start = _skip_bracketed(tokens, j), True
+            i, start = _after(tokens, j), True
         elif word == "GRAPH":
             name, opened = tokens[i + 1], i + 2
             if opened >= closing or tokens[opened].text != "{":
                 return found
-            end = _closing(tokens, opened, "{}")
+            end = _closing(tokens, opened)
             if end is None or end > closing:
                 return found
             if name.kind == "var":
@@ -253,7 +253,7 @@ def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]
                 j += 1
             elif tokens[j].text != "(" and j + 1 < closing:  # FILTER isIRI(?x), FILTER regex(...)
                 j += 1
-            i, start = _skip_bracketed(tokens, j), True
+            i, start = _after(tokens, j), True
         elif punct == ".":
             i, start = i + 1, True
         elif punct == ";":
@@ -262,7 +262,7 @@ def _node_variables(tokens: list[Token], opening: int, closing: int) -> set[str]
             note(subject, i + 1)
             i += 1
         elif punct in ("(", "["):
-            i, start, subject = _skip_bracketed(tokens, i), False, None
+            i, start, subject = _after(tokens, i), False, None
         elif start and token.kind in _NAMES:
             subject = token if token.kind == "var" else None
             note(subject, i + 1)

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Query, catalogue, run_select, stream_select, unordered
+from .catalogue import Query, catalogue, run_select, store_with_bundled, stream_select, unordered
 from .kinds import KINDS, OverlapKind
 from .kinds import kind as kind_named
 
@@ -110,11 +110,9 @@ def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = 
     language tag, it is read off the label statements instead (`_labels_from_store`: ~0.8 s
     against ~3.2 s for the query at ~1M triples); the tests hold the two to the same answer."""
     queries = queries or catalogue()
-    from ..kg.load import KnowledgeGraph
-
-    if (isinstance(runner, KnowledgeGraph) and _LANGUAGE_TAG.fullmatch(lang)
-            and queries["labels"].text == catalogue()["labels"].text):
-        return _labels_from_store(runner, lang)
+    kg = store_with_bundled(runner, queries, "labels")
+    if kg is not None and _LANGUAGE_TAG.fullmatch(lang):
+        return _labels_from_store(kg, lang)
     found = ((_v(r, "thing"), _v(r, "label")) for r in run_select(runner, unordered(queries["labels"]), {"lang": lang}))
     return dict(sorted(found))  # in the query's order, STR(?thing): each thing once, so its label never decides
 
@@ -123,11 +121,9 @@ def labels_in_language(runner: Runner, queries: dict[str, Query] | None = None, 
     """Every IRI's label in `lang` where it has one (no English in its place): the answer of the
     catalogue's `labels-in-language` query, read off the statements as `labels` does."""
     queries = queries or catalogue()
-    from ..kg.load import KnowledgeGraph
-
-    if (isinstance(runner, KnowledgeGraph) and _LANGUAGE_TAG.fullmatch(lang)
-            and queries["labels-in-language"].text == catalogue()["labels-in-language"].text):
-        return _labels_from_store(runner, lang, english=False)
+    kg = store_with_bundled(runner, queries, "labels-in-language")
+    if kg is not None and _LANGUAGE_TAG.fullmatch(lang):
+        return _labels_from_store(kg, lang, english=False)
     variables, tuples = stream_select(runner, unordered(queries["labels-in-language"]), {"lang": lang})
     at_thing, at_label = variables.index("thing"), variables.index("label")
     pairs = ((t[at_thing], t[at_label]) for t in tuples)

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from ..kg.files import write_text_atomic
 from ..kg.rows import Row
-from ..questions.catalogue import Query, catalogue, run_select, stream_select, unordered
+from ..questions.catalogue import Query, catalogue, run_select, store_with_bundled, stream_select, unordered
 from ..questions.endpoint import Runner
 from ..questions.kinds import KINDS, OverlapKind
 from ..questions.kinds import kind as kind_named
@@ -149,12 +149,11 @@ def _names_of(runner: Runner, queries: dict[str, Query], nodes: Collection[str])
     (each thing's names are made a set and sorted by the caller). On the embedded store, read
     off the rdfs:label, skos:altLabel and skos:prefLabel statements, without the kinds the
     query works out for every named thing (~150k rows at ~1M triples, most not the network's)."""
-    from ..kg.load import KnowledgeGraph
-
     known: dict[str, list[str]] = defaultdict(list)
-    if isinstance(runner, KnowledgeGraph) and queries["names"].text == catalogue()["names"].text:
+    kg = store_with_bundled(runner, queries, "names")
+    if kg is not None:
         for prop in _NAME_PROPERTIES:
-            for quad in runner.store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            for quad in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
                 value = quad.object
                 if isinstance(quad.subject, ox.NamedNode) and quad.subject.value in nodes and not isinstance(value, ox.Triple):
                     known[quad.subject.value].append(value.value)
