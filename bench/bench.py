@@ -224,22 +224,30 @@ class Recorder:
 
 @contextmanager
 def recording_selects() -> Iterator[list[str]]:
-    """Every distinct SELECT text a KnowledgeGraph is asked inside the block, in order."""
+    """Every distinct SELECT text a KnowledgeGraph is asked inside the block, in order, in this
+    process or in one it forks (the report validates and writes tables in a child): each text
+    is appended to a file both share, read back when the block ends."""
     from sezkg.kg.load import KnowledgeGraph
 
     asked: list[str] = []
     original = KnowledgeGraph.select
+    with tempfile.NamedTemporaryFile("a+", encoding="utf-8", prefix="sezkg-selects-", suffix=".jsonl") as log:
+        seen: set[str] = set()  # this process's, or what the child inherited at the fork
 
-    def select(self: Any, sparql: str) -> Any:
-        if sparql not in asked:
-            asked.append(sparql)
-        return original(self, sparql)
+        def select(self: Any, sparql: str) -> Any:
+            if sparql not in seen:
+                seen.add(sparql)
+                with open(log.name, "a", encoding="utf-8") as out:  # one write per line: whole lines
+                    out.write(json.dumps(sparql) + "\n")
+            return original(self, sparql)
 
-    KnowledgeGraph.select = select  # type: ignore[method-assign]
-    try:
-        yield asked
-    finally:
-        KnowledgeGraph.select = original  # type: ignore[method-assign]
+        KnowledgeGraph.select = select  # type: ignore[method-assign]
+        try:
+            yield asked
+        finally:
+            KnowledgeGraph.select = original  # type: ignore[method-assign]
+            with open(log.name, encoding="utf-8") as lines:
+                asked += dict.fromkeys(json.loads(line) for line in lines)
 
 
 def sezkg_side(folder: Path, out: Path, steps: Steps) -> None:
