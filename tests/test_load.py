@@ -80,6 +80,30 @@ def test_a_bad_file_after_a_good_one_stops_the_load_at_the_bad_one():
     assert info.value.path == bad
 
 
+def test_the_store_holds_exactly_the_quads_the_checks_read(kg):
+    """Oxigraph parses a TriG or N-Quads file into the store itself while the loader parses and
+    checks the same bytes: the store must hold the checked quads and the ontology's, nothing else."""
+    from sezkg.kg.load import _load_ontology_file, data_paths, default_files, ontology_paths, parse_file
+
+    files = default_files()
+    expected = {q for p in ontology_paths(files.ontology) for q in _load_ontology_file(p)}
+    data = data_paths([files.data])
+    assert {p.suffix for p in data} >= {".trig"}
+    expected |= {q for p in data for q in parse_file(p)}
+    assert set(kg.store) == expected
+    assert len(kg.store) == len(expected)
+
+
+def test_a_file_refused_after_its_bytes_went_into_the_store_stops_the_load(tmp_path):
+    """The rule checks run beside Oxigraph's insert of the same bytes: a file the rules refuse
+    (here, a triple outside any named graph) still stops the load, naming the file."""
+    bad = tmp_path / "default-graph.trig"
+    bad.write_text("<https://w3id.org/sezkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n")
+    with pytest.raises(InputError, match="outside any named graph") as info:
+        sezkg.load(data=[VALID_ZONE, bad, VALID_ZONE])
+    assert info.value.path == bad
+
+
 def test_missing_data_path_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as info:
         sezkg.load(data=[tmp_path / "nowhere.trig"])
