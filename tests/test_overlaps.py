@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 import sezkg
-from sezkg.questions.catalogue import catalogue, run_select
+from sezkg.questions.catalogue import Query, catalogue, run_select
 from sezkg.questions.kinds import DOCUMENTED, DOCUMENTED_AND_INFERRED, INFERRED, KINDS, OTHER
 from sezkg.questions.overlaps import find_overlaps
 
@@ -188,3 +188,57 @@ def test_every_kind_is_declared_once_with_its_query(kg):
                 *(c for e in k.evidence for c in (e.iri, e.source, e.detail) if c)}
         used |= {c for c in (k.function, k.corroboration, k.subject, k.property, k.value) if c}
         assert used <= variables, (k.name, used - variables)
+
+
+# ------------------------------------------------------------------ the zone pairs' join
+
+# shared-mandates pairs two zone mandates on their zone and a related function at once (two
+# lists joined on both); the plain form below pairs them on the zone, then compares functions.
+JOINED_ON_ZONE_AND_FUNCTION = """        {
+          SELECT ?mandateA ?holderA ?functionA ?sourceA ?zone ?functionB ?function WHERE {
+            ?mandateA sez:scopeZone ?zone .
+            GRAPH ?sourceA { ?mandateA a sez:Mandate ; sez:mandateHolder ?holderA ; sez:governanceFunction ?functionA . }
+            { ?functionB skos:broader* ?functionA BIND(?functionA AS ?function) } UNION { ?functionA skos:broader+ ?functionB BIND(?functionB AS ?function) }
+          }
+        }
+        {
+          SELECT ?mandateB ?holderB ?functionB ?sourceB ?zone WHERE {
+            ?mandateB sez:scopeZone ?zone .
+            GRAPH ?sourceB { ?mandateB a sez:Mandate ; sez:governanceFunction ?functionB ; sez:mandateHolder ?holderB . }
+          }
+        }
+"""
+PAIRED_ON_ZONE = """        ?mandateA sez:scopeZone ?zone . ?mandateB sez:scopeZone ?zone .
+        GRAPH ?sourceA { ?mandateA a sez:Mandate ; sez:mandateHolder ?holderA ; sez:governanceFunction ?functionA . }
+        GRAPH ?sourceB { ?mandateB a sez:Mandate ; sez:governanceFunction ?functionB ; sez:mandateHolder ?holderB . }
+        { ?functionB skos:broader* ?functionA BIND(?functionA AS ?function) } UNION { ?functionA skos:broader+ ?functionB BIND(?functionB AS ?function) }
+"""
+
+
+def _synthetic_world(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import synthetic
+
+    builder = synthetic.Builder(20, seed=5, per_zone=synthetic.PerZone(organisations=6, mandates=12))
+    builder.build()
+    path = tmp_path / "world.trig"
+    path.write_text(synthetic.Dataset(builder.graphs, []).trig(), encoding="utf-8")
+    return sezkg.load(data=[path])
+
+
+def test_zone_mandates_joined_on_zone_and_function_answer_as_pairs_of_a_zone(kg, timeline, tmp_path):
+    """The same rows in the same order as the plain pairing, on the bundled KG, the timeline
+    fixture and a synthetic world with twelve mandates a zone."""
+    query = catalogue()["shared-mandates"]
+    assert JOINED_ON_ZONE_AND_FUNCTION in query.text
+    plain = Query(query.name, query.title, query.question,
+                  query.text.replace(JOINED_ON_ZONE_AND_FUNCTION, PAIRED_ON_ZONE), query.path, query.params)
+    world, counts = _synthetic_world(tmp_path), []
+    for graph in (kg, timeline, world):
+        rows = [tuple(sorted((k, str(v)) for k, v in r.items())) for r in run_select(graph, query)]
+        assert rows == [tuple(sorted((k, str(v)) for k, v in r.items())) for r in run_select(graph, plain)]
+        counts.append(len(rows))
+    assert counts[0] > 0 and counts[1] > 0 and counts[2] > 50, counts
