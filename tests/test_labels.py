@@ -34,6 +34,14 @@ def both_agree(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
     return read
 
 
+def at_once_agree(kg: KnowledgeGraph, lang: str | None, others: list[str]) -> None:
+    """The labels in `lang` and the names in each of `others`, read in one pass over the label
+    statements, are the queries' answers."""
+    first, names = overlaps.labels_and_names(kg, lang=lang, others=others)
+    assert first == (by_query(kg, lang) if lang is not None else None)
+    assert names == {other: by_query(kg, other, "labels-in-language") for other in others}
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "kk", "EN", "en-GB", "zz"])
 def test_the_bundled_kg_gets_the_query_answer(kg, lang):
     read = both_agree(kg, lang)
@@ -41,6 +49,17 @@ def test_the_bundled_kg_gets_the_query_answer(kg, lang):
     assert len(read) > 300
     if lang in ("ru", "kk"):
         assert 20 < len(overlaps.labels_in_language(kg, lang=lang)) < len(read)
+
+
+def test_the_bundled_kg_gets_the_query_answers_at_once(kg):
+    from sezkg.views.chrome import names_and_english, names_in_other_languages
+
+    at_once_agree(kg, "en", ["ru", "kk"])
+    at_once_agree(kg, None, ["kk", "ru", "en"])
+    english, names = names_and_english(kg, catalogue())
+    assert english == by_query(kg, "en")
+    assert names == names_in_other_languages(kg, catalogue(), english=english)
+    assert 20 < len(names.other["ru"]) and 20 < len(names.other["kk"])
 
 
 def test_the_labels_that_could_differ(monkeypatch):
@@ -69,6 +88,8 @@ def test_the_labels_that_could_differ(monkeypatch):
     kg = KnowledgeGraph(store)
     for lang in ("en", "ru", "kk", "RU", "ru-KZ", "en-US", "fr"):
         both_agree(kg, lang)
+    at_once_agree(kg, "en", ["ru", "kk", "RU", "ru-KZ", "en-US", "fr", "en"])
+    at_once_agree(kg, "ru-KZ", ["kk"])
     # rdfs:label only: the Russian skos:prefLabel is no Russian name.
     assert overlaps.labels_in_language(kg, lang="ru") == {"https://example.org/russian": "А"}
     english = overlaps._labels_from_store(kg, "en")
@@ -113,6 +134,8 @@ def test_random_labels():
     kg = KnowledgeGraph(store)
     for lang in ("en", "ru", "kk", "en-gb", "KK-cyrl", "de"):
         assert len(both_agree(kg, lang)) > 200
+    at_once_agree(kg, "en", ["ru", "kk", "en-gb", "KK-cyrl", "de"])
+    at_once_agree(kg, "kk", ["en", "ru"])
 
 
 def _names_by_query(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, list[str]]:

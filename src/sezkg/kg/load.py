@@ -895,9 +895,9 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
             # parses the same bytes into Python terms and checks them: every quad a passing file
             # holds is one the checks keep, or a bundled ontology quad already in the store (a
             # set). A file that fails raises here, and the store it went into is dropped.
-            data = _read(path)
-            insert(store.bulk_load, input=data, format=fmt)
-            record(path, "data", *_load_data_file(path, ontology, data), inserted=True)
+            content = _read(path)
+            insert(store.bulk_load, input=content, format=fmt)
+            record(path, "data", *_load_data_file(path, ontology, content), inserted=True)
         if inserting is not None:
             inserting.result()
 

@@ -123,16 +123,23 @@ def names_in_other_languages(runner: Runner, queries: dict[str, Query],
                              english: dict[str, str] | None = None) -> Names:
     """Russian and Kazakh names where a thing has one (not the English fallback). `english`,
     the English labels when the caller has them already (an overlap report's), is not asked again."""
-    from ..questions.overlaps import labels, labels_in_language
+    return names_and_english(runner, queries, english)[1]
 
-    english = labels(runner, queries, "en") if english is None else english
-    other: dict[str, dict[str, str]] = {}
-    for lang, _ in LANGUAGES[1:]:
-        # `labels` in this language is these where a thing has one and its English otherwise;
-        # only the things whose name differs from the English are kept, so these suffice.
-        found = labels_in_language(runner, queries, lang)
-        other[lang] = {i: n for i, n in found.items() if english.get(i) != n}
-    return Names(other)
+
+def names_and_english(runner: Runner, queries: dict[str, Query],
+                      english: dict[str, str] | None = None) -> tuple[dict[str, str], Names]:
+    """The English labels (`english` if given) and the names in the other languages, the label
+    statements read once for all of them on the embedded store."""
+    from ..questions.overlaps import labels_and_names
+
+    others = [lang for lang, _ in LANGUAGES[1:]]
+    asked, found = labels_and_names(runner, queries, "en" if english is None else None, others)
+    english = english if english is not None else asked
+    assert english is not None
+    # `labels` in a language is these where a thing has one and its English otherwise; only the
+    # things whose name differs from the English are kept, so these suffice.
+    return english, Names({lang: {i: n for i, n in names.items() if english.get(i) != n}
+                           for lang, names in found.items()})
 
 
 _WEB = re.compile(r"https?://", re.IGNORECASE)

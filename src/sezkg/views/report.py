@@ -28,9 +28,9 @@ from ..publish.entities import write_entities
 from ..publish.export import BY_GRAPH, BY_SUBJECT, FORMATS, serialize_many
 from ..publish.tables import TableFile, finish_tables, table_tasks
 from ..questions.catalogue import Query, catalogue, run_select
-from ..questions.overlaps import OverlapReport, find_overlaps, labels
+from ..questions.overlaps import OverlapReport, find_overlaps
 from ..questions.validate import ValidationReport, validate
-from .chrome import Names, names_in_other_languages, newest_source_date
+from .chrome import Names, names_and_english, newest_source_date
 from .pages import NAV, LeftOut, front_page_body, front_page_finished, front_page_sections
 from .text import overlaps_text, rows_text, validation_json, validation_text
 from .viz import write_map, write_viz
@@ -150,8 +150,7 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         queries = catalogue(files.queries)
         # Asked once, before the fork: the overlaps, pages and tables in either process name
         # things by them (each process asked the labels for itself before).
-        english = labels(kg, queries, "en")
-        names = names_in_other_languages(kg, queries, english=english)
+        english, names = names_and_english(kg, queries)
         data_date, today = newest_source_date(kg), datetime.date.today().isoformat()
 
         def front_sections() -> dict[str, str]:
