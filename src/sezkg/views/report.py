@@ -154,7 +154,12 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         data_date, today = newest_source_date(kg), datetime.date.today().isoformat()
 
         def front_sections() -> dict[str, str]:
-            return front_page_sections(kg, queries, english, today)
+            made = front_page_sections(kg, queries, english, today)
+            # Its table is the front page's, asked there already (and remembered in this process).
+            completeness = run_select(kg, queries["completeness"])
+            (building / "completeness.csv").write_text(rows_text(completeness.variables, completeness, "csv", english),
+                                                       encoding="utf-8")
+            return made
 
         def map_page() -> None:
             write_map(kg, building, queries, english, nav=NAV, names=names, data_date=data_date)
@@ -231,7 +236,7 @@ class _Pages:
 def _pages(kg: KnowledgeGraph, queries: dict[str, Query], building: Path, progress: Callable[[str], None], png: bool,
            steps: int, english: dict[str, str], names: Names, data_date: str) -> _Pages:
     """Steps 2-3 and what only this process can write: overlaps, the network and matrix pages,
-    the texts of the overlaps."""
+    the texts of the overlaps. (completeness.csv is written with the front page's sections.)"""
     started = time.perf_counter()
     overlaps = find_overlaps(kg, queries=queries, known_labels=english)
     progress(f"[2/{steps}] overlaps: {len(overlaps.overlaps)} found by {len(queries)} catalogue queries "
@@ -245,8 +250,5 @@ def _pages(kg: KnowledgeGraph, queries: dict[str, Query], building: Path, progre
     started = time.perf_counter()
     (building / "overlaps.txt").write_text(overlaps_text(overlaps), encoding="utf-8")
     (building / "overlaps.json").write_text(overlaps_text(overlaps, "json"), encoding="utf-8")
-    completeness = run_select(kg, queries["completeness"])
-    (building / "completeness.csv").write_text(rows_text(completeness.variables, completeness, "csv", overlaps.labels),
-                                               encoding="utf-8")
     pictures = sorted(p.name for p in viz.images) + sorted(p.name for p in viz.graphs)
     return _Pages(overlaps, pictures, started)
