@@ -223,3 +223,22 @@ def test_the_sections_made_beside_the_overlaps_are_the_ones_made_with_them(parts
     page = "".join(pages.front_page_body(kg, queries, overlaps, validation, "summary", "2025-06-30", marked))
     assert all(text in page for text in marked.values())  # what was made is used, not made again
     assert 'id="overlaps"' in page and "Validation" in page
+
+
+def test_each_query_of_the_front_page_is_asked_once(parts, monkeypatch):
+    """The findings' queries serve a card and a section, the conflicts a card and a section: a
+    page asks each once (at ~5M triples they are too large for the store to remember)."""
+    kg, queries, overlaps, validation = parts
+    asked: list[tuple[str, str]] = []
+    original = pages.run_select
+
+    def counting(runner, query, params=None):  # type: ignore[no-untyped-def]
+        asked.append((query.name, repr(sorted((params or {}).items()))))
+        return original(runner, query, params)
+
+    monkeypatch.setattr(pages, "run_select", counting)
+    page = _page(parts)
+    assert len(asked) == len(set(asked))
+    assert {"findings-by-zone", "findings-by-organisation", "conflicting-claims"} <= {name for name, _ in asked}
+    monkeypatch.setattr(pages, "run_select", original)
+    assert page == _page(parts)

@@ -132,6 +132,7 @@ class FrontPage:
         self.label = report.label
         self.today = today
         self._figures: list[Figure] | None = None
+        self._asked: dict[tuple[str, tuple[tuple[str, str | tuple[str, ...]], ...]], Rows] = {}
         self.made = made or {}  # sections of WITHOUT_OVERLAPS made already, by name
 
     def part(self, name: str) -> str:
@@ -142,7 +143,13 @@ class FrontPage:
         return made
 
     def rows(self, query: str, **params: str | list[str]) -> Rows:
-        return run_select(self.runner, self.queries[query], params or None)
+        """A query's answer, asked once for this page: the findings' queries serve a card and a
+        section, and at ~5M triples (81,000 rows) they are too large for the store to remember."""
+        key = (query, tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in params.items())))
+        if key not in self._asked:
+            self._asked[key] = run_select(self.runner, self.queries[query], params or None)
+        known = self._asked[key]
+        return Rows(known.variables, known)  # a list of its own: a caller may sort or cut it
 
     def name(self, iri: str) -> str:
         return name(iri, self.label(iri))
