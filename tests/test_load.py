@@ -415,3 +415,26 @@ def test_solution_rows_behave_as_the_dict_of_their_bound_cells():
     edited = kg.select(text)[0]
     edited["extra"] = first["zone"]  # a change fills the row first, so no bound cell is lost
     assert set(edited) == {"zone", "label", "extra"}
+
+
+def test_a_file_the_store_refuses_after_the_checks_is_named(monkeypatch):
+    """Oxigraph inserts a file's bytes in another thread; should it refuse a file the checks
+    passed, the load stops with an InputError naming that file, not the store's own error."""
+    import pyoxigraph as ox
+
+    real = ox.Store
+
+    class Refusing:
+        def __init__(self) -> None:
+            self.inner = real()
+
+        def bulk_load(self, **_: object) -> None:
+            raise SyntaxError("refused here")
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(ox, "Store", Refusing)
+    with pytest.raises(InputError, match="the store refused this file: refused here") as info:
+        sezkg.load(data=[VALID_ZONE])
+    assert info.value.path == VALID_ZONE

@@ -857,14 +857,23 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
     store = ox.Store()
     graph_files: dict[str, list[Path]] = {}
     ontology: dict[str, set[ox.Quad]] = {}
-    inserting: Future[None] | None = None
+    inserting: tuple[Future[None], Path] | None = None
 
-    def insert(*args: Any, **kwargs: Any) -> None:
-        """Insert in the other thread, once the last insert is done (its error is raised here)."""
+    def settle() -> None:
+        """Wait for the last insert; should Oxigraph refuse a file the checks passed, say which."""
+        if inserting is None:
+            return
+        future, path = inserting
+        try:
+            future.result()
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(path, f"the store refused this file: {exc}") from None
+
+    def insert(path: Path, *args: Any, **kwargs: Any) -> None:
+        """Insert a file's quads in the other thread, once the last insert is done."""
         nonlocal inserting
-        if inserting is not None:
-            inserting.result()
-        inserting = inserter.submit(*args, **kwargs)
+        settle()
+        inserting = (inserter.submit(*args, **kwargs), path)
 
     def record(path: Path, kind: str, quads: list[ox.Quad], known: set[str] | None = None,
                inserted: bool = False) -> None:
@@ -873,7 +882,7 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
             graph_files.setdefault(g, []).append(path)
         loaded.append(LoadedFile(path, kind, tuple(graphs), len(quads)))
         if not inserted:
-            insert(store.bulk_extend, quads)
+            insert(path, store.bulk_extend, quads)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sezkg-load") as inserter:
         ontology_files = ontology_paths(files.ontology)
@@ -896,9 +905,8 @@ def load(files: KGFiles | None = None, data: Sequence[Path | str] | None = None)
             # holds is one the checks keep, or a bundled ontology quad already in the store (a
             # set). A file that fails raises here, and the store it went into is dropped.
             content = _read(path)
-            insert(store.bulk_load, input=content, format=fmt)
+            insert(path, store.bulk_load, input=content, format=fmt)
             record(path, "data", *_load_data_file(path, ontology, content), inserted=True)
-        if inserting is not None:
-            inserting.result()
+        settle()
 
     return KnowledgeGraph(store, tuple(loaded), {g: tuple(ps) for g, ps in graph_files.items()})
