@@ -110,25 +110,15 @@ def labels(runner: Runner, queries: dict[str, Query] | None = None, lang: str = 
     catalogue's `labels` query. On the embedded store, with the bundled query and a plain
     language tag, it is read off the label statements instead (`_labels_from_store`: ~0.8 s
     against ~3.2 s for the query at ~1M triples); the tests hold the two to the same answer."""
-    queries = queries or catalogue()
-    kg = store_with_bundled(runner, queries, "labels")
-    if kg is not None and _LANGUAGE_TAG.fullmatch(lang):
-        return _labels_from_store(kg, lang)
-    found = ((_v(r, "thing"), _v(r, "label")) for r in run_select(runner, unordered(queries["labels"]), {"lang": lang}))
-    return dict(sorted(found))  # in the query's order, STR(?thing): each thing once, so its label never decides
+    first, _ = labels_and_names(runner, queries, lang)
+    assert first is not None
+    return first
 
 
 def labels_in_language(runner: Runner, queries: dict[str, Query] | None = None, lang: str = "ru") -> dict[str, str]:
     """Every IRI's label in `lang` where it has one (no English in its place): the answer of the
     catalogue's `labels-in-language` query, read off the statements as `labels` does."""
-    queries = queries or catalogue()
-    kg = store_with_bundled(runner, queries, "labels-in-language")
-    if kg is not None and _LANGUAGE_TAG.fullmatch(lang):
-        return _labels_from_store(kg, lang, english=False)
-    variables, tuples = stream_select(runner, unordered(queries["labels-in-language"]), {"lang": lang})
-    at_thing, at_label = variables.index("thing"), variables.index("label")
-    pairs = ((t[at_thing], t[at_label]) for t in tuples)
-    return dict(sorted((thing.value, label.value) for thing, label in pairs if thing is not None and label is not None))
+    return labels_and_names(runner, queries, None, [lang])[1][lang]
 
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
@@ -139,19 +129,39 @@ _SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 def labels_and_names(runner: Runner, queries: dict[str, Query] | None = None, lang: str | None = "en",
                      others: Sequence[str] = ()) -> tuple[dict[str, str] | None, dict[str, dict[str, str]]]:
     """`labels(runner, queries, lang)` (None for no `lang`) and `labels_in_language` of each of
-    `others`. On the embedded store, with the bundled queries and plain tags, the label
-    statements are read once for them all (~5M triples: three passes took 9.2 s before the
-    report's fork, where nothing runs beside them)."""
+    `others`. On the embedded store, those whose query is the bundled one and whose language is
+    a plain tag are read off the label statements, in one pass for them all (~5M triples: three
+    passes took 9.2 s before the report's fork, where nothing runs beside them); the rest are
+    asked as queries."""
     queries = queries or catalogue()
-    kg = store_with_bundled(runner, queries, "labels")
-    languages = ([lang] if lang is not None else []) + list(others)
-    if (kg is not None and store_with_bundled(runner, queries, "labels-in-language") is not None
-            and all(_LANGUAGE_TAG.fullmatch(x) for x in languages)):
-        sets = _label_sets(kg, ([(lang, True)] if lang is not None else []) + [(other, False) for other in others])
-        first = sets.pop(0) if lang is not None else None
-        return first, dict(zip(others, sets, strict=True))
-    first = labels(runner, queries, lang) if lang is not None else None
-    return first, {other: labels_in_language(runner, queries, other) for other in others}
+    wanted = ([(lang, True)] if lang is not None else []) + [(other, False) for other in others]
+    read = list(dict.fromkeys(
+        (tag, english) for tag, english in wanted
+        if _LANGUAGE_TAG.fullmatch(tag) and store_with_bundled(runner, queries, _LABEL_QUERY[english]) is not None))
+    kg = store_with_bundled(runner, queries, _LABEL_QUERY[read[0][1]]) if read else None
+    found = dict(zip(read, _label_sets(kg, read), strict=True)) if kg is not None else {}
+
+    def answer(tag: str, english: bool) -> dict[str, str]:
+        if (tag, english) in found:
+            return found[(tag, english)]
+        return _labels_by_query(runner, queries, tag) if english else _names_by_query(runner, queries, tag)
+
+    return (answer(lang, True) if lang is not None else None), {other: answer(other, False) for other in others}
+
+
+_LABEL_QUERY = {True: "labels", False: "labels-in-language"}
+
+
+def _labels_by_query(runner: Runner, queries: dict[str, Query], lang: str) -> dict[str, str]:
+    found = ((_v(r, "thing"), _v(r, "label")) for r in run_select(runner, unordered(queries["labels"]), {"lang": lang}))
+    return dict(sorted(found))  # in the query's order, STR(?thing): each thing once, so its label never decides
+
+
+def _names_by_query(runner: Runner, queries: dict[str, Query], lang: str) -> dict[str, str]:
+    variables, tuples = stream_select(runner, unordered(queries["labels-in-language"]), {"lang": lang})
+    at_thing, at_label = variables.index("thing"), variables.index("label")
+    pairs = ((t[at_thing], t[at_label]) for t in tuples)
+    return dict(sorted((thing.value, label.value) for thing, label in pairs if thing is not None and label is not None))
 
 
 def _labels_from_store(kg: KnowledgeGraph, lang: str, english: bool = True) -> dict[str, str]:
