@@ -242,3 +242,41 @@ def test_each_query_of_the_front_page_is_asked_once(parts, monkeypatch):
     assert {"findings-by-zone", "findings-by-organisation", "conflicting-claims"} <= {name for name, _ in asked}
     monkeypatch.setattr(pages, "run_select", original)
     assert page == _page(parts)
+
+
+FIGURES_TO_SORT = """
+@prefix sez: <https://w3id.org/sezkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+@prefix src: <https://w3id.org/sezkg/source/> .
+src:test-b { %s }
+src:test-a { ex:o9 a sez:Observation ; rdfs:label "nine" ; sez:observedSubject ex:zone ;
+               sez:measure sez:test-measure ; sez:value "9"^^xsd:decimal ; sez:unit ex:unit . }
+"""
+
+
+def test_the_figures_come_in_the_order_of_the_indicators_query(parts, tmp_path):
+    """The front page sorts every figure itself rather than have Oxigraph sort them on its
+    total-order keys (sezkg.kg.order): the order must be the query's, numbers by value (10
+    after 9), a value written two ways by its text, an unbound date before a date."""
+    from sezkg.kg.load import load
+    from sezkg.questions.catalogue import stream_select
+
+    observations = [("o10", "10", "2020-01-01"), ("o10b", "10.0", None), ("o1", "1", "2019"), ("oA", "10", None)]
+    body = " ".join(
+        f'ex:{name} a sez:Observation ; rdfs:label "{name}" ; sez:observedSubject ex:zone ; '
+        f'sez:measure sez:test-measure ; sez:value "{value}"^^xsd:decimal ; sez:unit ex:unit '
+        + (f'; sez:referenceDate "{date}" ' if date else "") + ". " for name, value, date in observations)
+    extra = tmp_path / "figures.trig"
+    extra.write_text(FIGURES_TO_SORT % body, encoding="utf-8")
+    _, queries, overlaps, _ = parts
+    for kg in (parts[0], load(data=[extra])):
+        variables, rows = stream_select(kg, queries["indicators"])
+        at = [variables.index(v) for v in ("label", "measure", "value", "source")]
+        expected = [tuple(r[i].value for i in at) for r in rows]
+        figures = pages.FrontPage(kg, queries, overlaps, "2025-06-30").figures()
+        got = [(f.label, f.measure, f.value, f.source) for f in figures]
+        assert [(label, m, float(v), s) for label, m, v, s in expected] == got and len(got) > 4
+    sorted_labels = [f.label for f in figures if f.measure.endswith("test-measure")]
+    assert sorted_labels[:2] == ["o1", "nine"] and sorted(sorted_labels[2:]) == ["o10", "o10b", "oA"]
