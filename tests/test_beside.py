@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -224,13 +225,66 @@ def test_one_core_means_no_fork(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert not beside.can_fork()
     assert not Beside(lambda: None).forked
+    assert Beside(lambda: None, fork=False, thread=True).beside == "here"  # nor a thread
+
+
+two_cores = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="a thread beside needs a second core")
+
+
+@two_cores
+def test_on_a_thread_shared_tasks_run_once_each_and_come_back_in_order():
+    main = threading.get_ident()
+    ran: list[tuple[int, int]] = []
+
+    def task(i: int):
+        def run() -> tuple[int, int]:
+            time.sleep(0.1)
+            ran.append((i, threading.get_ident()))
+            return i, threading.get_ident()
+        return run
+
+    with Beside(fork=False, thread=True, shared=[task(i) for i in range(12)]) as job:
+        assert job.beside == "thread" and not job.forked
+        time.sleep(0.25)  # the thread starts at once, before the join
+        assert ran
+        results = job.join()
+    assert [i for i, _ in results] == list(range(12))
+    assert sorted(ran) == sorted(results)  # each ran once, where it says
+    assert len({ident for _, ident in results}) == 2 and main in {ident for _, ident in results}
+    assert job.ran_beside == sum(ident != main for _, ident in results) > 0
+
+
+@two_cores
+def test_an_error_on_the_thread_is_raised_again_as_it_was(tmp_path):
+    def fail() -> None:
+        raise InputError(tmp_path / "bad.trig", "syntax error: here", 3, 7)
+
+    with pytest.raises(InputError) as caught, Beside(fork=False, thread=True, shared=[fail]) as job:
+        time.sleep(0.2)  # the thread takes it
+        job.join()
+    assert str(caught.value) == f"{tmp_path / 'bad.trig'}:3:7: syntax error: here"
+
+
+@two_cores
+def test_a_failed_block_leaves_the_thread_no_other_task():
+    ran: list[int] = []
+
+    def task(i: int):
+        return lambda: ran.append(i) or time.sleep(0.2)
+
+    with pytest.raises(RuntimeError, match="the block failed"), \
+            Beside(fork=False, thread=True, shared=[task(i) for i in range(20)]):
+        time.sleep(0.1)
+        raise RuntimeError("the block failed")
+    time.sleep(0.6)
+    assert ran == [0]  # the one it had taken, no other
 
 
 @linux_fork
 def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path):
     said: list[str] = []
     build_report(tmp_path / "beside", fork=True, progress=said.append)
-    assert any(line.startswith("[4/5] validate: conforms") and line.endswith(", beside)") for line in said)
+    assert any(line.startswith("[4/5] validate: conforms") and line.endswith(", beside, in a child)") for line in said)
     proc = run_cli("report", "--one-process", "--out", str(tmp_path / "here"), check=0)
     assert b"all run here" in proc.stderr and b"violation queries; " in proc.stderr and b" s, here)" in proc.stderr
     beside_files, here_files = _files(tmp_path / "beside"), _files(tmp_path / "here")
@@ -239,6 +293,18 @@ def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path
         "export/sezkg.trig", "export/sezkg.nq", "export/sezkg.jsonld", "export/sezkg.ttl", "export/sezkg.nt",
         "export/sezkg.rdf", "export/sezkg.entities.ndjson"}
     assert beside_files == here_files
+
+
+@two_cores
+def test_above_the_every_export_size_the_report_shares_its_work_with_a_thread(tmp_path):
+    """(Forced here by every_export=False: the bundled data is far below that size.)"""
+    said: list[str] = []
+    build_report(tmp_path / "thread", every_export=False, progress=said.append)
+    assert any(line.startswith("[4/5] validate: conforms") and line.endswith(", beside, on a thread)")
+               for line in said)
+    assert any("run beside (on a thread)" in line for line in said)
+    build_report(tmp_path / "here", every_export=False, fork=False)
+    assert _files(tmp_path / "thread") == _files(tmp_path / "here")
 
 
 @linux_fork

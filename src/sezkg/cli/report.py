@@ -17,9 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--png", action="store_true",
                         help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
     parser.add_argument("--one-process", action="store_true",
-                        help="validate and write the RDF exports and the tables in this process, not shared "
-                             "with a second one: slower, but less memory (the second process copies about two "
-                             "thirds of the store as it reads it)")
+                        help="validate and write the RDF exports and the tables one after the other in the "
+                             "main thread, not shared with a second process (up to 1,000,000 quads) or thread "
+                             "(above): slower, but less memory")
     parser.add_argument("--every-export", action="store_true",
                         help="write the KG in every RDF format, as entities and as the statements table at any "
                              "size (above 1,000,000 quads the report writes N-Quads only and names the "
