@@ -296,8 +296,8 @@ def test_the_report_is_the_same_with_its_exports_written_beside_or_here(tmp_path
 
 
 @two_cores
-def test_above_the_every_export_size_the_report_shares_its_work_with_a_thread(tmp_path):
-    """(Forced here by every_export=False: the bundled data is far below that size.)"""
+def test_above_a_size_the_report_shares_its_work_with_a_thread(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "REPORT_THREAD_QUADS", 1_000)  # the bundled data is far below it
     said: list[str] = []
     build_report(tmp_path / "thread", every_export=False, progress=said.append)
     assert any(line.startswith("[4/5] validate: conforms") and line.endswith(", beside, on a thread)")

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also draw PNG and SVG pictures of the network and the matrix (needs matplotlib)")
     parser.add_argument("--one-process", action="store_true",
                         help="validate and write the RDF exports and the tables one after the other in the "
-                             "main thread, not shared with a second process (up to 1,000,000 quads) or thread "
+                             "main thread, not shared with a second process (up to 2,000,000 quads) or thread "
                              "(above): slower, but less memory")
     parser.add_argument("--every-export", action="store_true",
                         help="write the KG in every RDF format, as entities and as the statements table at any "

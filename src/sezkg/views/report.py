@@ -58,6 +58,13 @@ REPORT_WORKBOOK_ROWS = 50_000
 # `every_export=True` (`sezkg report --every-export`) writes them all at any size.
 REPORT_EVERY_EXPORT_QUADS = 1_000_000
 
+# Above this many quads the report shares its work with a thread rather than a forked child (see
+# sezkg.kg.beside): the child comes to copy most of the store as it reads it, and above 1M quads
+# the shared work is mostly Oxigraph's, which lets go of the GIL. At ~1M triples a child was
+# faster (24.3-25.5 s against 30.2-30.4 s; 1.3 GiB in two processes against 0.85 GiB), at ~5M
+# a thread as fast (188-198 s against 168-205 s) at 3.9-4.7 GiB rather than 6.2.
+REPORT_THREAD_QUADS = 2_000_000
+
 # What writes each file the report leaves out above REPORT_EVERY_EXPORT_QUADS.
 LEFT_OUT_COMMANDS: dict[str, str] = {
     **{f"export/sezkg.{f.extension}": f"sezkg export --format {f.name} --output sezkg.{f.extension}"
@@ -78,9 +85,10 @@ def build_report(
     every_export: bool | None = None,
 ) -> ReportResult:
     """Build the report folder `out`. `fork`: validate and write the exports in a child process
-    (True), in this one (False), or in a child where a core is spare (None, see
-    sezkg.kg.beside). `every_export`: write the KG in every format, as entities and as the
-    statements table (True), as N-Quads only (False), or by size (None): all of them up to
+    (True), in this one after the rest (False), or by size (None): above REPORT_THREAD_QUADS on a
+    thread beside the rest, else in a child where a core is spare (see sezkg.kg.beside).
+    `every_export`: write the KG in every format, as entities and as the statements table
+    (True), as N-Quads only (False), or by size (None): all of them up to
     REPORT_EVERY_EXPORT_QUADS quads, N-Quads only above."""
     files = files or default_files()
     out = Path(out).absolute()
@@ -173,11 +181,9 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         # The validation, the front page's sections that need no overlap, the map, the exports
         # and the tables only read the store: a child process forked where a core is spare (see
         # sezkg.kg.beside) starts on them at once, and this one, once it has found the overlaps,
-        # drawn the network and the matrix and written their texts, takes the ones left. Above
-        # REPORT_EVERY_EXPORT_QUADS that work is mostly Oxigraph's, which lets go of the GIL, and
-        # a child would come to copy most of the store: a thread beside takes it instead (at ~5M
-        # triples about as fast, 4.7 GiB rather than 6.2).
-        thread = fork is None and not every_export
+        # drawn the network and the matrix and written their texts, takes the ones left; above
+        # REPORT_THREAD_QUADS a thread beside takes them instead.
+        thread = fork is None and kg.quad_count() > REPORT_THREAD_QUADS
         with Beside(fork=False if thread else fork, shared=tasks, thread=thread) as sharing:
             pages = _pages(kg, queries, building, progress, png, steps, english, names, data_date)
             validated, made, _, *results = sharing.join()
