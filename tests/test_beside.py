@@ -252,6 +252,23 @@ def test_on_a_thread_shared_tasks_run_once_each_and_come_back_in_order():
     assert sorted(ran) == sorted(results)  # each ran once, where it says
     assert len({ident for _, ident in results}) == 2 and main in {ident for _, ident in results}
     assert job.ran_beside == sum(ident != main for _, ident in results) > 0
+    time.sleep(0.1)
+    assert not [t for t in threading.enumerate() if t.name in ("sezkg-beside", "sezkg-trim")]  # none left behind
+
+
+def test_memory_is_given_back_while_a_thread_runs_beside(monkeypatch):
+    if beside._malloc_trim() is None:
+        pytest.skip("no malloc_trim in this C library")
+    calls: list[int] = []
+    monkeypatch.setattr(beside, "TRIM_SECONDS", 0.05)
+    monkeypatch.setattr(beside, "_malloc_trim", lambda: calls.append)
+    with Beside(fork=False, thread=True, shared=[lambda: time.sleep(0.4)]) as job:
+        job.join()
+    if job.beside == "thread":
+        assert len(calls) >= 3
+    count = len(calls)
+    time.sleep(0.2)
+    assert len(calls) == count  # stopped at the join
 
 
 @two_cores

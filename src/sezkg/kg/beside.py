@@ -21,6 +21,11 @@ report above 1M quads, whose shared work is the validation and queries, ran in 1
 thread against 168-205 s with a child, holding one store rather than most of two (4.7 against
 6.2 GiB at ~5M triples). An error on the thread is raised again, as it was, when joined.
 
+While a thread runs beside, memory either thread frees is given back to the system every two
+seconds (glibc's malloc_trim, where the C library has it): glibc keeps what a thread frees in
+that thread's arena for it to use again, so two threads in turn holding large query answers
+kept the peak of both (the report at ~5M: 3.9 GiB, with the trimming 3.3 GiB, no slower).
+
 The child dies with its parent (PR_SET_PDEATHSIG), so a killed job leaves no writer behind;
 an error in the child is raised again in the parent when it joins, with the child's message
 and exit code. Leaving the `with` block without joining (an error in the parent) kills the
@@ -70,6 +75,23 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+TRIM_SECONDS = 2.0
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS, Windows)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # ctypes lets go of the GIL for the call
+    except (AttributeError, OSError, TypeError):
+        return None
+    return trim
+
+
+def _trim_until(trim: Callable[[int], int], stop: threading.Event) -> None:
+    while not stop.wait(TRIM_SECONDS):
+        trim(0)
+
+
 def memory_to_spare() -> bool:
     """Whether the machine has as much memory available as this process holds. The child
     shares this process's pages, but each page either side writes to is copied, and the child
@@ -104,6 +126,7 @@ class Beside:
         self._stop = False  # the block failed: the thread takes no more tasks
         self._beside: dict[int, Any] = {}  # what the thread's tasks returned
         self._error: BaseException | None = None  # what stopped the thread
+        self._trimmed = threading.Event()  # set: the trimmer stops
         self.pid: int | None = None
         self.reader: int | None = None
         self.queue: int | None = None  # the read end of the queue of shared tasks
@@ -127,6 +150,10 @@ class Beside:
         if not self.fork and self.thread:
             self._thread = threading.Thread(target=self._run_thread, name="sezkg-beside", daemon=True)
             self._thread.start()
+            trim = _malloc_trim()
+            if trim is not None:
+                threading.Thread(target=_trim_until, args=(trim, self._trimmed), name="sezkg-trim",
+                                 daemon=True).start()
         return self
 
     def _take(self) -> int | None:
@@ -154,6 +181,7 @@ class Beside:
         thread.join()
         self.waited = time.perf_counter() - waiting
         self._thread = None
+        self._trimmed.set()
         if self._error is not None:
             raise self._error
         self.ran_beside = len(self._beside)
@@ -241,6 +269,7 @@ class Beside:
             with self._lock:
                 self._stop = True
             self._thread = None
+            self._trimmed.set()
             return
         if self.pid is not None:
             with contextlib.suppress(ProcessLookupError, ChildProcessError):
