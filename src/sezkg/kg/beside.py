@@ -17,14 +17,14 @@ rather than one waiting on the other. What a task returns comes back to the pare
 Where no child is forked the work can instead run on a thread of this process (`thread=True`),
 taking shared tasks from a queue in memory the same way. That pays for work that spends its
 time in code that lets go of the GIL, as pyoxigraph does while it evaluates a query: the
-report above 1M quads, whose shared work is the validation and queries, ran in 188 s on a
-thread against 168-205 s with a child, holding one store rather than most of two (4.7 against
-6.2 GiB at ~5M triples). An error on the thread is raised again, as it was, when joined.
+report above 2M quads, whose shared work is the validation and queries, ran in 188-198 s on a
+thread against 168-205 s with a child, holding one store rather than most of two (3.9-4.7
+against 6.2 GiB at ~5M triples). An error on the thread is raised again, as it was, when joined.
 
 While a thread runs beside, memory either thread frees is given back to the system every two
 seconds (glibc's malloc_trim, where the C library has it): glibc keeps what a thread frees in
 that thread's arena for it to use again, so two threads in turn holding large query answers
-kept the peak of both (the report at ~5M: 3.9 GiB, with the trimming 3.3 GiB, no slower).
+kept the peak of both (the report at ~5M: 3.9-4.7 GiB; trimmed, 3.35-3.37 GiB in 173-186 s).
 
 The child dies with its parent (PR_SET_PDEATHSIG), so a killed job leaves no writer behind;
 an error in the child is raised again in the parent when it joins, with the child's message
@@ -67,8 +67,7 @@ class ChildError(SezkgError):
 def can_fork() -> bool:
     """Whether work beside runs in a child: Linux, fork, more than one core to run it on, and
     memory to spare for it (see memory_to_spare)."""
-    return (sys.platform == "linux" and hasattr(os, "fork") and len(os.sched_getaffinity(0)) > 1
-            and memory_to_spare())
+    return sys.platform == "linux" and hasattr(os, "fork") and _cores() > 1 and memory_to_spare()
 
 
 def _cores() -> int:

@@ -62,7 +62,7 @@ REPORT_EVERY_EXPORT_QUADS = 1_000_000
 # sezkg.kg.beside): the child comes to copy most of the store as it reads it, and above 1M quads
 # the shared work is mostly Oxigraph's, which lets go of the GIL. At ~1M triples a child was
 # faster (24.3-25.5 s against 30.2-30.4 s; 1.3 GiB in two processes against 0.85 GiB), at ~5M
-# a thread as fast (188-198 s against 168-205 s) at 3.9-4.7 GiB rather than 6.2.
+# a thread as fast (173-186 s against 168-205 s) at 3.35-3.37 GiB rather than 6.2.
 REPORT_THREAD_QUADS = 2_000_000
 
 # What writes each file the report leaves out above REPORT_EVERY_EXPORT_QUADS.
@@ -189,7 +189,8 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
             validated, made, _, *results = sharing.join()
         assert isinstance(validated, _Validated) and isinstance(made, dict)
         report, overlaps = validated.report, pages.overlaps
-        where = f"beside, {'in a child' if sharing.forked else 'on a thread'}" if validated.beside else "here"
+        how = "in a child" if sharing.forked else "on a thread"
+        where = f"beside, {how}" if validated.beside else "here"
         progress(f"[4/{steps}] validate: {'conforms' if report.conforms else f'{len(report.violations)} violations'} "
                  f"({report.shapes_checked} node shapes, {report.queries_checked} violation queries; "
                  f"{validated.seconds:.2f} s, {where})")
@@ -231,7 +232,7 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         }
         (building / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n",
                                                encoding="utf-8")
-        where = (f"of those {len(tasks)} tasks {sharing.ran_beside} run beside ({'in a child' if sharing.forked else 'on a thread'}), "
+        where = (f"of those {len(tasks)} tasks {sharing.ran_beside} run beside ({how}), "
                  f"{len(tasks) - sharing.ran_beside} here, then {sharing.waited:.2f} s waited for the last"
                  if sharing.beside != "here" else "all run here")
     files_written = "N-Quads" if not every_export else f"{len(FORMATS)} RDF formats and the entities"
