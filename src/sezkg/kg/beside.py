@@ -24,7 +24,7 @@ against 6.2 GiB at ~5M triples). An error on the thread is raised again, as it w
 While a thread runs beside, memory either thread frees is given back to the system every two
 seconds (glibc's malloc_trim, where the C library has it): glibc keeps what a thread frees in
 that thread's arena for it to use again, so two threads in turn holding large query answers
-kept the peak of both (the report at ~5M: 3.9-4.7 GiB; trimmed, 3.35-3.37 GiB in 173-186 s).
+kept the peak of both (the report at ~5M: 3.9-4.7 GiB; trimmed, 3.32-3.37 GiB in 173-186 s).
 
 The child dies with its parent (PR_SET_PDEATHSIG), so a killed job leaves no writer behind;
 an error in the child is raised again in the parent when it joins, with the child's message

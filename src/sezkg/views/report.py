@@ -62,7 +62,7 @@ REPORT_EVERY_EXPORT_QUADS = 1_000_000
 # sezkg.kg.beside): the child comes to copy most of the store as it reads it, and above 1M quads
 # the shared work is mostly Oxigraph's, which lets go of the GIL. At ~1M triples a child was
 # faster (24.3-25.5 s against 30.2-30.4 s; 1.3 GiB in two processes against 0.85 GiB), at ~5M
-# a thread as fast (173-186 s against 168-205 s) at 3.35-3.37 GiB rather than 6.2.
+# a thread as fast (173-186 s against 168-205 s) at 3.32-3.37 GiB rather than 6.2.
 REPORT_THREAD_QUADS = 2_000_000
 
 # What writes each file the report leaves out above REPORT_EVERY_EXPORT_QUADS.
