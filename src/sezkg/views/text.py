@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -75,7 +76,11 @@ def term_text(term: object, compact: bool = False) -> str:
     return str(term)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def compact_iri(iri: str) -> str:
+    """`prefix:name` under the longest known namespace whose rest is a plain local name, else
+    `<iri>`. Remembered: the network's facts ask it for the same properties and values again and
+    again (~100k calls at ~1M triples, 1.8 s of the 9.1 s the network page took before)."""
     best = ""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(ns) > len(best) and _is_local_name(iri[len(ns):]):
@@ -83,8 +88,13 @@ def compact_iri(iri: str) -> str:
     return name if best else f"<{iri}>"
 
 
+# Letters, digits (str.isalnum: the same characters as \w but "_", checked on every code point),
+# "-", "_" and ".", not ending with ".".
+_LOCAL_NAME = re.compile(r"[\w.\-]*[\w\-]")
+
+
 def _is_local_name(text: str) -> bool:
-    return bool(text) and all(c.isalnum() or c in "-_." for c in text) and not text.endswith(".")
+    return _LOCAL_NAME.fullmatch(text) is not None
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -188,6 +188,11 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
             for n, p in raw.items()}
 
 
+def _label_or_short(labels: dict[str, str], iri: str) -> str:
+    label = labels.get(iri)
+    return label if label is not None else compact_iri(iri)
+
+
 FACTS_BATCH = 1000  # subjects asked for by one who-says-so query
 
 
@@ -205,12 +210,12 @@ def _facts(runner: Runner, queries: dict[str, Query], nodes: set[str], labels: d
                 terms[i] if i is not None else None for i in at)
             prop_iri = prop.value if prop is not None else ""
             if isinstance(value, ox.NamedNode):
-                text = labels.get(value.value, compact_iri(value.value))
+                text = _label_or_short(labels, value.value)
             else:
                 text = value.value if value is not None else ""
             source_iri = source.value if source is not None else ""
             facts[subject.value if subject is not None else ""].append({
-                "property": ui.PROPERTY_WORDS.get(prop_iri) or labels.get(prop_iri, compact_iri(prop_iri)),
+                "property": ui.PROPERTY_WORDS.get(prop_iri) or _label_or_short(labels, prop_iri),
                 "value": text,
                 "source": (source_label.value if source_label is not None else "") or source_iri,
                 "sourceIri": source_iri,
