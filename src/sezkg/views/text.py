@@ -80,7 +80,7 @@ def term_text(term: object, compact: bool = False) -> str:
 def compact_iri(iri: str) -> str:
     """`prefix:name` under the longest known namespace whose rest is a plain local name, else
     `<iri>`. Remembered: the network's facts ask it for the same properties and values again and
-    again (~100k calls at ~1M triples, 1.8 s of the 9.1 s the network page took before)."""
+    again (~100k calls at ~1M triples; 3.6 us a call before, 0.47 us now on a mix of repeats)."""
     best = ""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(ns) > len(best) and _is_local_name(iri[len(ns):]):
