@@ -143,8 +143,10 @@ def _nodes(compactor: Compactor, quads: list[ox.Quad]) -> list[dict[str, object]
 def to_jsonld(quads: list[ox.Quad], context: dict[str, str] | None = None, graph: str | None = None,
               compactor: Compactor | None = None) -> bytes:
     """Quads as compact JSON-LD: one `@graph` entry per named graph, keys and lists sorted.
-    A `compactor` for this context may be given, to keep what it compacted across calls."""
-    context = context if context is not None else load_context()
+    A `compactor` may be given, to keep what it compacted across calls; without a `context`,
+    its context is the document's."""
+    if context is None:  # the given compactor's context, not the file read again (once a page in the site)
+        context = compactor.context if compactor is not None else load_context()
     compactor = compactor if compactor is not None and compactor.context == context else Compactor(context)
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in quads:

@@ -8,6 +8,7 @@ IRI https://w3id.org/sezkg/id/zone/saryarka -> DIR/id/zone/saryarka/index.html (
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 from collections import defaultdict
@@ -109,6 +110,9 @@ def _turtle(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     return data
 
 
+LINKS_REMEMBERED = 1 << 16  # IRIs whose link target and text a SiteBuilder keeps
+
+
 class SiteBuilder:
     def __init__(self, kg: KnowledgeGraph, base_url: str = BASE, endpoint: str | None = None):
         self.kg = kg
@@ -125,24 +129,38 @@ class SiteBuilder:
         self.graph_set = set(kg.graph_names())
         self.names = names_in_other_languages(kg, self.queries, english=self.labels)
         self.data_date = newest_source_date(kg)
+        # A link's target page and its text depend on the IRI alone, and the properties, types,
+        # sources and common values recur on page after page (~24 links a page): remembered,
+        # within a bound so that memory stays flat however many things the KG holds.
+        self._target = functools.lru_cache(maxsize=LINKS_REMEMBERED)(self._target_of)
+        self._link_text = functools.lru_cache(maxsize=LINKS_REMEMBERED)(self._link_text_of)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, self.compactor.iri(iri))
 
     def href(self, from_path: str, iri: str) -> str | None:
         """A relative link from the page at from_path to the page of iri, if the site has one."""
-        if iri.startswith(ONTOLOGY_IRI + "#") or iri == ONTOLOGY_IRI:
-            target = "ontology/index.html" + (iri[len(ONTOLOGY_IRI):] if "#" in iri else "")
-        else:
-            path = site_path(iri)
-            if path is None or path not in self.page_set:
-                return None
-            target = f"{path}/index.html"
+        target = self._target(iri)
+        if target is None:
+            return None
         return _relative(target, from_path) if from_path else target
+
+    def _target_of(self, iri: str) -> str | None:
+        """The page of iri, from the site's root, if the site has one."""
+        if iri.startswith(ONTOLOGY_IRI + "#") or iri == ONTOLOGY_IRI:
+            return "ontology/index.html" + (iri[len(ONTOLOGY_IRI):] if "#" in iri else "")
+        path = site_path(iri)
+        if path is None or path not in self.page_set:
+            return None
+        return f"{path}/index.html"
+
+    def _link_text_of(self, iri: str) -> str:
+        text = _e(self.label(iri))
+        return f'<span data-iri="{_e(iri)}">{text}</span>' if iri in self.labels else text
 
     def link(self, from_path: str, iri: str) -> str:
         href = self.href(from_path, iri)
-        text = f'<span data-iri="{_e(iri)}">{_e(self.label(iri))}</span>' if iri in self.labels else _e(self.label(iri))
+        text = self._link_text(iri)
         return f'<a href="{_e(href)}">{text}</a>' if href else link_to(iri, text)
 
     def value_html(self, from_path: str, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
