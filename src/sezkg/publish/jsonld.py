@@ -43,11 +43,10 @@ def _layout(value: object, level: int, parts: list[str]) -> None:
     # Strings, and lists and dicts of them, are written here; anything else (numbers, booleans,
     # null, empty containers, subclasses, a dict with a key that is not a string) by json.dumps.
     # A string item is written with its opening in one piece rather than by a call of its own:
-    # most values are strings, and this took a fifth off the layout of a ~1M export.
-    cls = value.__class__
-    if cls is str and isinstance(value, str):  # (isinstance for the type checker)
+    # most values are strings, and this took 8-14% off the layout of a ~1M export.
+    if type(value) is str:
         parts.append(_JSON_STRING(value))
-    elif cls is dict and isinstance(value, dict) and value:
+    elif type(value) is dict and value:
         mark = len(parts)
         inner = "\n" + " " * (level + 1)
         opening = "{" + inner
@@ -63,7 +62,7 @@ def _layout(value: object, level: int, parts: list[str]) -> None:
                 _layout(item, level + 1, parts)
             opening = "," + inner
         parts.append("\n" + " " * level + "}")
-    elif cls is list and isinstance(value, list) and value:
+    elif type(value) is list and value:
         inner = "\n" + " " * (level + 1)
         opening = "[" + inner
         for item in value:
