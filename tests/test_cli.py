@@ -104,9 +104,10 @@ def test_report_leaves_out_a_workbook_too_large_to_write_quickly(tmp_path, monke
 
 def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the_rest(tmp_path, monkeypatch):
     """Above REPORT_EVERY_EXPORT_QUADS the report writes the KG as N-Quads only, leaves out the
-    other copies of it (five formats, the entities, the statements table), says so, and names on
-    its front page a command for each; each command named writes what the full report holds.
-    `--every-export` (every_export=True) writes them all at any size."""
+    other copies of it (five formats, the entities, the statements table) and the overlap
+    network's GraphML and GEXF, says so, and names on its front page a command for each; each
+    command named writes what the full report holds. `--every-export` (every_export=True) writes
+    them all at any size."""
     from sezkg.cli import main
     from sezkg.views import report
 
@@ -129,10 +130,13 @@ def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the
     assert len(package["resources"]) == 8
     summary = json.loads((small / "summary.json").read_text())
     assert summary["exports"] == ["export/sezkg.nq"]
-    assert set(summary["left_out"]) == set(report.LEFT_OUT_COMMANDS) and len(summary["left_out"]) == 7
+    assert set(summary["left_out"]) == set(report.LEFT_OUT_COMMANDS) and len(summary["left_out"]) == 9
+    assert not (small / "overlaps.graphml").exists() and not (small / "overlaps.gexf").exists()
+    assert (small / "overlaps.json").read_bytes() == (full / "overlaps.json").read_bytes()
     assert any(f"exports: N-Quads only ({quads:,} quads, over 1,000)" in line for line in said)
     index = (small / "index.html").read_text(encoding="utf-8")
     assert 'href="export/sezkg.nq"' in index and 'href="export/sezkg.ttl"' not in index
+    assert 'href="overlaps.gexf"' not in index and 'href="overlaps.gexf"' in (full / "index.html").read_text("utf-8")
     assert f"Not written at this size ({quads:,} statements, over 1,000)" in index
     assert "<code>sezkg report --every-export</code> writes them all" in index
     for left_out, command in report.LEFT_OUT_COMMANDS.items():
@@ -141,6 +145,10 @@ def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the
         if argv[0] == "tables":
             assert main(["tables", str(tmp_path / "tables")]) == 0
             made = tmp_path / "tables" / Path(left_out).name
+        elif argv[0] == "viz":
+            viz = tmp_path / "viz"
+            assert main(["viz", "--out", str(viz), "--force"]) == 0
+            made = viz / left_out
         else:
             made = tmp_path / argv[-1]
             assert main([*argv[:-1], str(made)]) == 0
@@ -148,6 +156,7 @@ def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the
     assert main(["report", "--out", str(tmp_path / "every"), "--every-export"]) == 0
     assert sorted(p.name for p in (tmp_path / "every" / "export").iterdir()) == sorted(
         p.name for p in (full / "export").iterdir())
+    assert (tmp_path / "every" / "overlaps.gexf").read_bytes() == (full / "overlaps.gexf").read_bytes()
 
 
 def test_report_with_violations_exits_1_and_still_writes(tmp_path):

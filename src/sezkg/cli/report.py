@@ -21,9 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "main thread, not shared with a second process (up to 2,000,000 quads) or thread "
                              "(above): slower, but less memory")
     parser.add_argument("--every-export", action="store_true",
-                        help="write the KG in every RDF format, as entities and as the statements table at any "
-                             "size (above 1,000,000 quads the report writes N-Quads only and names the "
-                             "command for each file left out)")
+                        help="write the KG in every RDF format, as entities and as the statements table, and "
+                             "the overlap network as GraphML and GEXF, at any size (above 1,000,000 quads the "
+                             "report writes the KG as N-Quads only and names the command for each file left out)")
     force_option(parser)
     data_option(parser)
 

@@ -65,12 +65,18 @@ REPORT_EVERY_EXPORT_QUADS = 1_000_000
 # a thread as fast (173-186 s against 168-205 s) at 3.32-3.37 GiB rather than 6.2.
 REPORT_THREAD_QUADS = 2_000_000
 
-# What writes each file the report leaves out above REPORT_EVERY_EXPORT_QUADS.
+# What writes each file the report leaves out above REPORT_EVERY_EXPORT_QUADS. The overlap
+# network's GraphML and GEXF files grow with the overlaps, not the KG, but networkx writes them
+# an element at a time in Python: at ~5M triples of the bench's world (63,021 nodes, 67,898
+# edges, 108 MB) they took 37 s, all in the report's main process; overlaps.json holds the same
+# overlaps.
 LEFT_OUT_COMMANDS: dict[str, str] = {
     **{f"export/sezkg.{f.extension}": f"sezkg export --format {f.name} --output sezkg.{f.extension}"
        for f in FORMATS.values() if f.name != "nquads"},
     "export/sezkg.entities.ndjson": "sezkg export --format entities --output sezkg.entities.ndjson",
     "tables/statements.csv": "sezkg tables DIR",
+    "overlaps.graphml": "sezkg viz --out DIR",
+    "overlaps.gexf": "sezkg viz --out DIR",
 }
 
 
@@ -87,9 +93,9 @@ def build_report(
     """Build the report folder `out`. `fork`: validate and write the exports in a child process
     (True), in this one after the rest (False), or by size (None): above REPORT_THREAD_QUADS on a
     thread beside the rest, else in a child where a core is spare (see sezkg.kg.beside).
-    `every_export`: write the KG in every format, as entities and as the statements table
-    (True), as N-Quads only (False), or by size (None): all of them up to
-    REPORT_EVERY_EXPORT_QUADS quads, N-Quads only above."""
+    `every_export`: write the KG in every format, as entities and as the statements table, and
+    the overlap network's graph files (True), the KG as N-Quads only (False), or by size (None):
+    all of them up to REPORT_EVERY_EXPORT_QUADS quads, N-Quads only above."""
     files = files or default_files()
     out = Path(out).absolute()
     check_replaceable(out, force, "report")
@@ -185,7 +191,7 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
         # REPORT_THREAD_QUADS a thread beside takes them instead.
         thread = fork is None and kg.quad_count() > REPORT_THREAD_QUADS
         with Beside(fork=False if thread else fork, shared=tasks, thread=thread) as sharing:
-            pages = _pages(kg, queries, building, progress, png, steps, english, names, data_date)
+            pages = _pages(kg, queries, building, progress, png, steps, english, names, data_date, every_export)
             validated, made, _, *results = sharing.join()
         assert isinstance(validated, _Validated) and isinstance(made, dict)
         report, overlaps = validated.report, pages.overlaps
@@ -210,8 +216,8 @@ def _report(kg: KnowledgeGraph, files: KGFiles, out: Path, progress: Callable[[s
             left_out = LeftOut(kg.quad_count(), REPORT_EVERY_EXPORT_QUADS, LEFT_OUT_COMMANDS)
             export_names = [n for n in export_names if n not in LEFT_OUT_COMMANDS]
             progress(f"      exports: N-Quads only ({kg.quad_count():,} quads, over {REPORT_EVERY_EXPORT_QUADS:,}); "
-                     f"left out {', '.join(LEFT_OUT_COMMANDS)} (`sezkg export`, `sezkg tables DIR` write them; "
-                     "`--every-export` keeps them)")
+                     f"left out {', '.join(LEFT_OUT_COMMANDS)} (`sezkg export`, `sezkg tables DIR` and "
+                     "`sezkg viz` write them; `--every-export` keeps them)")
         extra = (["overlaps.txt", "overlaps.json", "completeness.csv"] + [f"tables/{n}" for n in table_names]
                  + pages.pictures)
         summary_line = (f"{kg.quad_count():,} statements in {len(kg.graph_names()):,} named graphs, each from one "
@@ -250,7 +256,7 @@ class _Pages:
 
 
 def _pages(kg: KnowledgeGraph, queries: dict[str, Query], building: Path, progress: Callable[[str], None], png: bool,
-           steps: int, english: dict[str, str], names: Names, data_date: str) -> _Pages:
+           steps: int, english: dict[str, str], names: Names, data_date: str, graph_files: bool) -> _Pages:
     """Steps 2-3 and what only this process can write: overlaps, the network and matrix pages,
     the texts of the overlaps. (completeness.csv is written with the front page's sections.)"""
     started = time.perf_counter()
@@ -259,7 +265,8 @@ def _pages(kg: KnowledgeGraph, queries: dict[str, Query], building: Path, progre
              f"({time.perf_counter() - started:.2f} s)")
 
     started = time.perf_counter()
-    viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date, with_map=False)
+    viz = write_viz(kg, building, overlaps, nav=NAV, png=png, names=names, data_date=data_date, with_map=False,
+                    with_graph_files=graph_files)
     progress(f"[3/{steps}] visualise: network and matrix pages, {len(viz.images)} images, "
              f"{len(viz.graphs)} graph files ({time.perf_counter() - started:.2f} s)")
 

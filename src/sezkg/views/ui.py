@@ -33,7 +33,8 @@ MATRIX_MORE = ("… and {n:,} organisations more, not listed here (those above: 
 MORE_CHARTS = "… and {n:,} charts more, from other sources; every figure is in {where}."
 # The downloads of a report too large to write the KG in every form (see views.report).
 LEFT_OUT = ("Not written at this size ({quads:,} statements, over {limit:,}): the N-Quads file holds every "
-            "statement with its source. Each file below is one command away; {every} writes them all.")
+            "statement with its source, overlaps.json every overlap. Each file below is one command away; "
+            "{every} writes them all.")
 EVERY_EXPORT = "sezkg report --every-export"
 
 # Charts.

@@ -558,10 +558,12 @@ def write_map(runner: Runner, out: Path, queries: dict[str, Query], labels: dict
 
 
 def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, nav: str = "", png: bool = False,
-              names: Names | None = None, data_date: str = "", with_map: bool = True) -> VizFiles:
+              names: Names | None = None, data_date: str = "", with_map: bool = True,
+              with_graph_files: bool = True) -> VizFiles:
     """The network, matrix and map pages with their scripts, the graph files, and with `png`
     also PNG and SVG pictures of the network and the matrix (the one use of matplotlib).
-    `with_map=False` leaves the map to the caller (`write_map`)."""
+    `with_map=False` leaves the map to the caller (`write_map`); `with_graph_files=False` the
+    GraphML and GEXF files out (the report above its size)."""
     out.mkdir(parents=True, exist_ok=True)
     queries = catalogue()
     report = report or find_overlaps(runner, queries=queries)
@@ -581,5 +583,5 @@ def write_viz(runner: Runner, out: Path, report: OverlapReport | None = None, na
     from .pictures import graph_files, matrix_images, network_images
 
     images = tuple(network_images(data, out / "network") + matrix_images(data, report, out / "matrix")) if png else ()
-    graphs = tuple(graph_files(report, out / "overlaps"))
+    graphs = tuple(graph_files(report, out / "overlaps")) if with_graph_files else ()
     return VizFiles(net, mat, map_page, images, graphs)
