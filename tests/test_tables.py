@@ -8,8 +8,6 @@ import json
 
 import pytest
 from conftest import run_cli
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 SOURCE = "https://w3id.org/sezkg/source/"
 NEW_CITY = "https://w3id.org/sezkg/id/zone/astana-new-city"
@@ -377,34 +375,3 @@ def test_table_tasks_in_any_order_and_finished_write_what_the_stream_writes(kg, 
     over.mkdir()
     assert "sezkg.xlsx" not in finish_tables([task() for task in table_tasks(kg, over, lambda: labels(kg))], kg,
                                              over, workbook_rows=sum(t.row_count for t in tables) - 1)[1]
-
-
-# The column checks read a chunk's cells joined into one text; a cell's own NUL, a joined cell
-# (" | ") or a value that only looks like an IRI must give what a cell at a time gives.
-_CELLS = st.sampled_from(["", "12", "-3", "1.5e3", "2025-01-31", "true", "false", "x", "1\x002", "\x00",
-                          "https://w3id.org/sezkg/id/zone/a", "https://w3id.org/sezkg/id/zone/b",
-                          "https://w3id.org/sezkg/id/zone/a | https://w3id.org/sezkg/id/zone/b",
-                          "https://w3id.org/sezkg/id/zone/a | x", "not an iri://", "mailto:x", "a://b\x00c://d"])
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.lists(_CELLS, min_size=2, max_size=2), min_size=1, max_size=12))
-def test_column_checks_agree_with_a_cell_at_a_time(rows):
-    from sezkg.publish import tables
-
-    names = {"https://w3id.org/sezkg/id/zone/a": "A"}
-    for i in range(2):
-        one_by_one = any(any(p in names for p in row[i].split(tables.JOIN)) and tables._is_identifiers(row[i])
-                         for row in rows)
-        assert tables._labels_column(rows, i, names) == one_by_one
-    types = tables._ColumnTypes(["a", "b"], set())
-    types.add(rows)
-    for c in range(2):
-        values = [r[c] for r in rows if r[c] != ""]
-        alive = [all(p.fullmatch(v) for v in values) for _, p in tables._TYPES]
-        assert types.alive[c] == alive if values else types.alive[c] == [True] * len(alive)
-        assert types.identifiers[c] == any(tables._is_identifiers(v) for v in values)
-    column = [r[0] for r in rows]
-    labelled = tables._column_labeller(names)
-    one = tables._labeller(names)
-    assert labelled(column) == tuple(map(one, column)) == labelled(column)

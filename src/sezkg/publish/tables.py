@@ -50,9 +50,6 @@ TABLE_ORDER = ("zones", "organisations", "mandates", "findings", "figures", "ove
 _IRI = re.compile(r"[a-z][a-z0-9+.-]*://\S+")
 _TYPES = (("integer", re.compile(r"-?\d+")), ("number", re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")),
           ("date", re.compile(r"\d{4}-\d{2}-\d{2}")), ("boolean", re.compile(r"true|false")))
-# Each type's pattern over a column's cells joined by _SEP, NUL (see _ColumnTypes.add): every
-# cell matches it if the joined text matches this.
-_JOINED_TYPES = tuple(re.compile(f"(?:{p.pattern})(?:\x00(?:{p.pattern}))*") for _, p in _TYPES)
 
 
 @dataclass
@@ -109,20 +106,8 @@ def _is_identifiers(value: str) -> bool:
 
 def _labels_column(values: list[list[str]], i: int, names: dict[str, str]) -> bool:
     """Whether column `i` of these rows holds an IRI with a label, so needs a `_label` column."""
-    cells = {row[i] for row in values}
-    if JOIN not in _SEP.join(cells):  # (_SEP is in no JOIN, so none is made by the joining)
-        # One value a cell, as nearly always: the cells that are names, found by one set
-        # intersection rather than a look-up a cell (a table's chunk is checked for every column
-        # not yet labelled: ~1M triples, the figures table's values and dates, 0.86 of its 7.3 s
-        # under cProfile).
-        return any(_is_identifiers(c) for c in names.keys() & cells)
     # A dictionary look-up first: most cells are not IRIs with a label, and the pattern costs more.
-    return any(any(p in names for p in cell.split(JOIN)) and _is_identifiers(cell) for cell in cells)
-
-
-# Joins a column's cells into one text, which the C-coded `in` and `re.fullmatch` then test at
-# once; a cell that holds it itself sends the test back to a cell at a time.
-_SEP = "\x00"
+    return any(any(p in names for p in row[i].split(JOIN)) and _is_identifiers(row[i]) for row in values)
 
 
 def _plan(variables: list[str], labelled: list[bool]) -> tuple[list[str], list[tuple[int, bool]]]:
@@ -160,24 +145,6 @@ def _labeller(names: dict[str, str]) -> Callable[[str], str]:
         return text
 
     return label
-
-
-def _column_labeller(names: dict[str, str]) -> Callable[[Sequence[str]], tuple[str, ...]]:
-    """`_labeller`'s labels for a column of cells at a time: each distinct cell labelled once,
-    the rest looked up by `map` (the same IRIs recur down a column: measures, units, sources)."""
-    label = _labeller(names)
-    known: dict[str, str] = {}
-
-    def column(cells: Sequence[str]) -> tuple[str, ...]:
-        new = set(cells).difference(known)
-        if len(known) + len(new) > LABEL_MEMO:
-            known.clear()
-            new = set(cells)
-        for raw in new:
-            known[raw] = label(raw)
-        return tuple(map(known.__getitem__, cells))
-
-    return column
 
 
 def _labelled(name: str, query: Query, rows: Rows, names: dict[str, str]) -> Table:
@@ -241,15 +208,12 @@ class _ColumnTypes:
             if not values:
                 continue
             self.seen[c] = True
-            joined = _SEP.join(values)
-            one_text = joined.count(_SEP) == len(values) - 1  # no cell holds _SEP itself
-            if not self.identifiers[c]:  # an identifier holds "://": most columns hold none
-                self.identifiers[c] = "://" in joined and any(_is_identifiers(v) for v in values)
+            if not self.identifiers[c]:
+                self.identifiers[c] = any(_is_identifiers(v) for v in values)
             alive = self.alive[c]
             for k, (_, pattern) in enumerate(_TYPES):
                 if alive[k]:
-                    alive[k] = (_JOINED_TYPES[k].fullmatch(joined) is not None if one_text
-                                else all(pattern.fullmatch(v) for v in values))
+                    alive[k] = all(pattern.fullmatch(v) for v in values)
 
     def types(self) -> list[str]:
         out = []
@@ -310,7 +274,7 @@ class _TableWriter:
                  keep_rows: int):
         self.handle, self.name, self.query, self.runner, self.names = handle, name, query, runner, names
         self.keep_rows = keep_rows
-        self.label = _column_labeller(names)
+        self.label = _labeller(names)
 
     def write(self) -> TableFile:
         variables, tuples = stream_select(self.runner, self.query, by_subject=True)  # statements: ~5M rows
@@ -384,7 +348,7 @@ class _TableWriter:
         # Column by column, then back to rows: one map of the labeller over each labelled
         # column instead of a test for every cell of every row.
         cells = list(zip(*values, strict=True))
-        columns = [self.label(cells[i]) if is_label else cells[i] for i, is_label in self.plan]
+        columns = [tuple(map(self.label, cells[i])) if is_label else cells[i] for i, is_label in self.plan]
         out = list(zip(*columns, strict=True))
         self.text.write(csv_text(out, len(self.plan)))
         self.types.add(out)
