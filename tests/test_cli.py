@@ -145,9 +145,10 @@ def test_report_above_the_size_writes_n_quads_only_and_names_the_command_for_the
         if argv[0] == "tables":
             assert main(["tables", str(tmp_path / "tables")]) == 0
             made = tmp_path / "tables" / Path(left_out).name
-        elif argv[0] == "viz":
+        elif argv[0] == "viz":  # one run writes both graph files
             viz = tmp_path / "viz"
-            assert main(["viz", "--out", str(viz), "--force"]) == 0
+            if not viz.exists():
+                assert main(["viz", "--out", str(viz)]) == 0
             made = viz / left_out
         else:
             made = tmp_path / argv[-1]
