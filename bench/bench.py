@@ -455,7 +455,10 @@ def worker_main(spec_path: Path, answer_path: Path) -> int:
     folder, out = Path(spec["folder"]), Path(spec["out"])
     steps = Steps(spec["side"], spec["skip"], spec["budget"], answer_path, spec["alone"])
     if spec["side"] == "sezkg":
-        sezkg_side(folder, out, steps)
+        from sezkg.kg.collector import full_passes_deferred
+
+        with full_passes_deferred():  # as the `sezkg` command runs every batch verb
+            sezkg_side(folder, out, steps)
     else:
         naive_side(folder, out, steps, spec["queries"])
     steps.extra["ru_maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -52,6 +52,37 @@ def test_start_up_imports_only_what_the_verb_uses(tmp_path):
         assert not heavy, (argv, sorted(heavy))
 
 
+def test_a_batch_verb_runs_without_full_collector_passes_and_serve_keeps_them(monkeypatch):
+    import gc
+
+    from sezkg import cli
+    from sezkg.cli import queries, serve
+    from sezkg.errors import SezkgError
+    from sezkg.kg.collector import DEFERRED_FULL_PASSES
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    def record(_args):
+        seen.append(gc.get_threshold())
+        return 0
+
+    def fail(_args):
+        seen.append(gc.get_threshold())
+        raise SezkgError("refused")
+
+    monkeypatch.setattr(queries, "run", record)
+    monkeypatch.setattr(serve, "run", record)
+    assert cli.main(["queries"]) == 0
+    assert seen[-1][:2] == before[:2] and seen[-1][2] >= DEFERRED_FULL_PASSES > before[2]
+    assert gc.get_threshold() == before
+    assert cli.main(["serve"]) == 0
+    assert seen[-1] == before  # the server runs for days: Python's default
+    monkeypatch.setattr(queries, "run", fail)
+    assert cli.main(["queries"]) == 2
+    assert seen[-1][2] >= DEFERRED_FULL_PASSES and gc.get_threshold() == before  # put back after an error
+
+
 def test_usage_error_exits_2():
     assert run_cli("export", "--format", "nonsense").returncode == 2
     assert run_cli().returncode == 2

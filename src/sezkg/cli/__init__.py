@@ -15,6 +15,7 @@ import sys
 
 from .. import __version__
 from ..errors import EXIT_ERROR, EXIT_OK, SezkgError
+from ..kg.collector import full_passes_deferred
 
 TYPE_CHECKING = False  # typing itself costs ~5 ms at start-up; mypy reads the name all the same
 if TYPE_CHECKING:
@@ -33,6 +34,10 @@ DESCRIPTION = (
     "sezkg answers, from data you can check source by source, who is responsible for what in "
     "Kazakhstan's special economic zones, where their mandates overlap, and what the audits found."
 )
+
+# Verbs that run until stopped: they keep Python's collector as it is (see sezkg.kg.collector);
+# every other verb is a batch run.
+LONG_RUNNING = frozenset({"serve"})
 
 # Every verb: the module (and class, for a second verb in one module) that runs it, and its
 # one-line help. Only the verb being run is imported, so `sezkg --help` imports none of them.
@@ -115,7 +120,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)  # types may refuse a value
-        return int(args.run(args))
+        if args.verb in LONG_RUNNING:
+            return int(args.run(args))
+        with full_passes_deferred():  # a batch: the collector's full passes wait for its end
+            return int(args.run(args))
     except SezkgError as exc:
         print(f"sezkg: error: {exc}", file=sys.stderr)
         return exc.exit_code
