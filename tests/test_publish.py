@@ -418,12 +418,15 @@ def test_ontology_examples_are_the_first_use_in_the_sorted_quads(kg, site):
     assert checked > 30
 
 
-def test_site_is_deterministic(kg, tmp_path):
-    build_site(kg, tmp_path / "a")
-    build_site(kg, tmp_path / "b")
-    for page in sorted((tmp_path / "a").rglob("*")):
-        if page.is_file():
-            assert page.read_bytes() == (tmp_path / "b" / page.relative_to(tmp_path / "a")).read_bytes(), page
+def test_site_is_deterministic_with_its_dumps_written_in_a_child_or_here(kg, tmp_path):
+    build_site(kg, tmp_path / "a", fork=True)  # the dumps written in a child beside the pages
+    build_site(kg, tmp_path / "b", fork=False)  # after the pages, in this process
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert {Path("dumps", name) for name in ("sezkg.nq", "sezkg.trig", "sezkg.jsonld", "sezkg.ttl")} <= set(files)
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert ox.Dataset(ox.parse(path=tmp_path / "a" / "dumps" / "sezkg.nq")) == ox.Dataset(kg.store)
 
 
 @pytest.mark.parametrize(("accept", "page"), [

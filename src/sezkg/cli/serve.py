@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if args.site is None:  # SPARQL answers meanwhile; requests for pages wait for the site
             from ..views.site import build_site
 
-            build_site(kg, site, endpoint=f"{server.url}/sparql")
+            # no child forked beside the server's threads: the dumps are written after the pages
+            build_site(kg, site, endpoint=f"{server.url}/sparql", fork=False)
             server.site_built()
             print("site ready", flush=True)
         threading.Event().wait()  # until Ctrl-C or SIGTERM
