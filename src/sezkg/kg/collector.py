@@ -3,8 +3,8 @@
 A full pass walks every object the collector tracks. Python starts one after ten passes over
 the middle generation whenever the objects promoted since the last one come to a quarter of
 the rest, and a run at world scale promotes and frees millions of answer rows, figures and
-page parts: at ~5M triples the report started 93-94 full passes, 29.7-30.5 s of the
-collector's 34.2-34.5 s, and while one runs no other Python thread moves. The two younger
+page parts: at ~5M triples the report started 93-95 full passes, 29.7-33.9 s of the
+collector's 34.2-38.9 s, and while one runs no other Python thread moves. The two younger
 generations are still collected as before, and most garbage cycles die young; cycles that
 reach the oldest generation are freed when the threshold is put back or the process ends.
 `serve`, which runs for days, keeps Python's default.
