@@ -618,18 +618,25 @@ def print_rows_table(folder: Path, repeats: int = 5, seconds: float = 0.5, most:
     `repeats`, and more (up to `most`) until each way has run `seconds` in all, since the best of
     five runs of a 15 ms query still swung by 0.2-0.3x between one bench run and the next. The
     "raw, kept" column keeps raw pyoxigraph's solutions in a list, as sezkg's rows keep them:
-    the cost of holding an answer, which the iterate-and-drop yardstick does not pay."""
+    the cost of holding an answer, which the iterate-and-drop yardstick does not pay.
+
+    sezkg does not run a sorted query's text as written: it orders on keys pyoxigraph can always
+    sort (sezkg.kg.order), a rewrite that costs time in Oxigraph, not in turning rows into Python.
+    The "raw, same text" column runs the text sezkg runs (iterate-and-drop); its ratio is the
+    rows' cost alone, the "ratio" column that and the keys together."""
     from sezkg.kg.load import load
+    from sezkg.kg.order import total_order
     from sezkg.kg.sparql_guard import check_read_only
     from sezkg.questions.catalogue import catalogue, run_select
 
     kg = load(data=[folder])
     print(f"## Row conversion at {len(kg):,} triples: run_select against raw pyoxigraph "
           f"(best CPU time of {repeats} to {most} runs, until each way ran {seconds} s)\n")
-    print("| query | rows | raw pyoxigraph | raw, kept | sezkg | ratio | against kept | rows read too | ratio "
-          "| SPARQL guard, first run |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    worst = worst_kept = 0.0
+    print("| query | rows | raw pyoxigraph | raw, kept | raw, same text | sezkg | ratio | against kept "
+          "| against same text | rows read too | ratio | SPARQL guard, first run |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    worst = worst_kept = worst_same = 0.0
+    keyed = []  # the queries whose text sezkg rewrites
     for name, query in catalogue().items():
         text = query.bind()
 
@@ -639,6 +646,10 @@ def print_rows_table(folder: Path, repeats: int = 5, seconds: float = 0.5, most:
 
         def kept(text: str = text) -> list[Any]:
             return list(kg.store.query(text, use_default_graph_as_union=True))
+
+        def same(text: str = total_order(text)) -> None:
+            for _ in kg.store.query(text, use_default_graph_as_union=True):
+                pass
 
         def ours(query: Any = query) -> Any:
             return run_select(kg, query)
@@ -652,13 +663,13 @@ def print_rows_table(folder: Path, repeats: int = 5, seconds: float = 0.5, most:
         if time.process_time() - start > 10:  # a query this slow measures the engine, not the rows
             print(f"| {name} | - | {time.process_time() - start:,.0f} s once | not repeated | - | - | - | - | - | - |")
             continue
-        best = {"raw": math.inf, "kept": math.inf, "ours": math.inf, "read": math.inf}
+        best = {"raw": math.inf, "kept": math.inf, "same": math.inf, "ours": math.inf, "read": math.inf}
         rows = len(ours())
         spent = dict.fromkeys(best, 0.0)
         runs = 0
         while runs < repeats or (runs < most and min(spent.values()) < seconds):
             runs += 1
-            for key, fn in (("raw", raw), ("kept", kept), ("ours", ours), ("read", read)):
+            for key, fn in (("raw", raw), ("kept", kept), ("same", same), ("ours", ours), ("read", read)):
                 start = time.process_time()
                 fn()
                 took = time.process_time() - start
@@ -670,11 +681,17 @@ def print_rows_table(folder: Path, repeats: int = 5, seconds: float = 0.5, most:
         floor = max(best["raw"], 1e-4)  # below 0.1 ms the clock, not the query, is measured
         worst = max(worst, best["ours"] / floor)
         worst_kept = max(worst_kept, best["ours"] / max(best["kept"], 1e-4))
+        worst_same = max(worst_same, best["ours"] / max(best["same"], 1e-4))
+        if total_order(text) != text:
+            keyed.append(name)
         print(f"| {name} | {rows:,} | {best['raw'] * 1000:,.1f} ms | {best['kept'] * 1000:,.1f} ms | "
-              f"{best['ours'] * 1000:,.1f} ms | {best['ours'] / floor:.2f}x | "
-              f"{best['ours'] / max(best['kept'], 1e-4):.2f}x | {best['read'] * 1000:,.1f} ms | "
-              f"{best['read'] / floor:.2f}x | {guard * 1000:.1f} ms |")
-    print(f"\nworst ratio: {worst:.2f}x (target 1.3x); against raw solutions kept in a list: {worst_kept:.2f}x\n")
+              f"{best['same'] * 1000:,.1f} ms | {best['ours'] * 1000:,.1f} ms | {best['ours'] / floor:.2f}x | "
+              f"{best['ours'] / max(best['kept'], 1e-4):.2f}x | {best['ours'] / max(best['same'], 1e-4):.2f}x | "
+              f"{best['read'] * 1000:,.1f} ms | {best['read'] / floor:.2f}x | {guard * 1000:.1f} ms |")
+    print(f"\nworst ratio: {worst:.2f}x (target 1.3x); against raw solutions kept in a list: {worst_kept:.2f}x; "
+          f"against raw pyoxigraph running the text sezkg runs (the rows' cost alone): {worst_same:.2f}x "
+          f"-> target 1.3x {'met' if worst_same <= 1.3 else 'MISSED'}")
+    print(f"texts sezkg runs with an ORDER BY on total-order keys: {len(keyed)} of {len(catalogue())}\n")
 
 
 RAW_REPORT = """
