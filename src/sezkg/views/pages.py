@@ -215,9 +215,11 @@ class FrontPage:
             scope, holder, function = terms[at_scope], terms[at_holder], terms[at_function]
             if scope is not None and scope.value == "national" and holder is not None and function is not None:
                 functions[holder.value].add(function.value)
-        shown, left_out = _cut(sorted(functions.items(), key=lambda x: (-len(x[1]), self.label(x[0]))), CARD_ROWS)
+        # Ties go by IRI: the rows come unordered, and a set's order changes from run to run.
+        shown, left_out = _cut(sorted(functions.items(), key=lambda x: (-len(x[1]), self.label(x[0]), x[0])), CARD_ROWS)
         items = "".join(
-            f"<li>{self.name(h)}: " + ", ".join(self.name(f) for f in sorted(fs, key=self.label)) + "</li>"
+            f"<li>{self.name(h)}: " + ", ".join(self.name(f) for f in sorted(fs, key=lambda f: (self.label(f), f)))
+            + "</li>"
             for h, fs in shown)
         return self.card(ui.GOVERNED_BY, f"<ul>{items}</ul>{_more(left_out, MANDATES_CSV)}", "network.html")
 
