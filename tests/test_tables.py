@@ -375,3 +375,22 @@ def test_table_tasks_in_any_order_and_finished_write_what_the_stream_writes(kg, 
     over.mkdir()
     assert "sezkg.xlsx" not in finish_tables([task() for task in table_tasks(kg, over, lambda: labels(kg))], kg,
                                              over, workbook_rows=sum(t.row_count for t in tables) - 1)[1]
+
+
+def test_in_memory_table_types_are_read_once_and_follow_new_rows(monkeypatch):
+    """A Table reads every column's type in one pass and keeps it while its rows stay as they
+    were; a row added afterwards is read again, so a type never outlives the rows it came from."""
+    from sezkg.publish import tables as t
+
+    passes = []
+    real_add = t._ColumnTypes.add
+    monkeypatch.setattr(t._ColumnTypes, "add", lambda self, rows: passes.append(len(rows)) or real_add(self, rows))
+    table = t.Table("x", "X", "", ["n", "iri", "when"],
+                    [["1", "https://w3id.org/a", "2020-01-31"], ["22", "", "2021-02-28"]])
+    assert [table.field_type(c) for c in table.columns] == ["integer", "string", "date"]
+    assert [table.has_identifiers(c) for c in table.columns] == [False, True, False]
+    assert passes == [2]  # six questions, one pass over the two rows
+    table.rows.append(["2.5", "plain words", "soon"])
+    assert [table.field_type(c) for c in table.columns] == ["number", "string", "string"]
+    assert table.has_identifiers("iri") and not table.has_identifiers("when")
+    assert passes == [2, 3]
