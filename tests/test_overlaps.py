@@ -242,3 +242,48 @@ def test_zone_mandates_joined_on_zone_and_function_answer_as_pairs_of_a_zone(kg,
         assert rows == [tuple(sorted((k, str(v)) for k, v in r.items())) for r in run_select(graph, plain)]
         counts.append(len(rows))
     assert counts[0] > 0 and counts[1] > 0 and counts[2] > 50, counts
+
+
+def test_overlaps_json_is_json_dumps_text(kg):
+    """overlaps.json is written by text.json_indented: the very text json.dumps(indent=2) gives,
+    for the real overlaps and for values of every kind json writes, nested and empty alike."""
+    import collections
+    import enum
+    import json
+    import random
+
+    from sezkg.views.text import json_indented, overlaps_payload, overlaps_text
+
+    report = find_overlaps(kg)
+    assert report.overlaps
+    assert overlaps_text(report, "json") == json.dumps(overlaps_payload(report), indent=2, ensure_ascii=False) + "\n"
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        pass
+
+    rng = random.Random(5)
+    leaves = [None, True, False, 0, -7, 10**30, 1.5, -0.0, float("nan"), float("inf"), "", "plain", 'q"\\\n\t\x00',
+              "Қазақ «ü» \u2028", Level.HIGH, Name("sub")]
+
+    def value(depth: int = 0) -> object:
+        roll = rng.random()
+        if depth < 4 and roll < 0.3:
+            made = {rng.choice(["a", "é", 'k"', "\n", Name("n"), 1, 2.5, True, None]): value(depth + 1)
+                    for _ in range(rng.randrange(4))}
+            return collections.OrderedDict(made) if rng.random() < 0.2 else made
+        if depth < 4 and roll < 0.5:
+            items = [value(depth + 1) for _ in range(rng.randrange(4))]
+            return tuple(items) if rng.random() < 0.3 else items
+        return rng.choice(leaves)
+
+    for _ in range(2000):
+        v = value()
+        for indent in (0, 2, 4):
+            assert json_indented(v, indent) == json.dumps(v, indent=indent, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        json_indented({"set": {1}})
+    with pytest.raises(TypeError):
+        json_indented({(1, 2): "tuple key"})

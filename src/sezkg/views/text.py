@@ -205,6 +205,64 @@ def rows_text(variables: list[str], rows: Sequence[Mapping[str, object]], fmt: s
 
 # ---------------------------------------------------------------- overlaps
 
+def json_indented(value: object, indent: int = 2) -> str:
+    """`json.dumps(value, indent=indent, ensure_ascii=False)`, the same text, about twice as
+    fast: the standard library writes indented JSON in Python, a generator per nesting level
+    (the overlaps at ~5M triples, ~125 MB, took 5-6 s of the report's main thread). Strings
+    go through json's own C escaper; a value of any other type than dict, list, tuple, str,
+    int, bool and None is written by json.dumps, as it writes it."""
+    parts: list[str] = []
+    append = parts.append
+    escape = json.encoder.encode_basestring  # the C one, where the json module has it
+    pads = ["\n"]  # pads[level]: the line break and indentation before an item at that level
+
+    def key_text(key: object) -> str:
+        if isinstance(key, str):
+            return escape(key)
+        if key is None or isinstance(key, (bool, int, float)):
+            return escape(json.dumps(key))  # as json writes a key that is not a string
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+    def put(item: object, level: int) -> None:
+        if isinstance(item, str):
+            append(escape(item))
+        elif item is None:
+            append("null")
+        elif item is True:
+            append("true")
+        elif item is False:
+            append("false")
+        elif isinstance(item, int):
+            append(int.__repr__(item))
+        elif isinstance(item, (dict, list, tuple)):
+            if not item:
+                append("{}" if isinstance(item, dict) else "[]")
+                return
+            while len(pads) <= level + 1:
+                pads.append("\n" + " " * (indent * len(pads)))
+            inner = pads[level + 1]
+            opening = "{" if isinstance(item, dict) else "["
+            if isinstance(item, dict):
+                for key, member in item.items():
+                    append(opening + inner)
+                    append(key_text(key))
+                    append(": ")
+                    put(member, level + 1)
+                    opening = ","
+                append(pads[level] + "}")
+            else:
+                for member in item:
+                    append(opening + inner)
+                    put(member, level + 1)
+                    opening = ","
+                append(pads[level] + "]")
+        else:  # a float as json writes it; anything else json refuses as it refuses it
+            append(json.dumps(item))
+
+    put(value, 0)
+    return "".join(parts)
+
+
 def overlaps_payload(report: OverlapReport) -> dict[str, object]:
     label = report.label
 
@@ -241,7 +299,7 @@ def overlaps_payload(report: OverlapReport) -> dict[str, object]:
 
 def overlaps_text(report: OverlapReport, fmt: str = "table") -> str:
     if fmt == "json":
-        return json.dumps(overlaps_payload(report), indent=2, ensure_ascii=False) + "\n"
+        return json_indented(overlaps_payload(report)) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
