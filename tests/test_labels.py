@@ -160,3 +160,16 @@ def test_the_network_reads_every_name_of_its_nodes_as_the_names_query_gives_them
     assert len(read) > 300 and any(len(set(n)) > 2 for n in read.values())
     some = set(sorted(everything)[::7])
     assert set(viz._names_of(kg, catalogue(), some)) == set(read) & some
+
+
+def test_the_network_asks_names_a_batch_of_nodes_at_a_time(kg, monkeypatch):
+    """Read in batches, the names are the same, and a node that is no IRI (a network node made
+    of an unbound cell is "") has none rather than breaking the query."""
+    from sezkg.views import viz
+
+    everything = {t.value for t in kg.subjects() if isinstance(t, ox.NamedNode)}
+    whole = viz._names_of(kg, catalogue(), everything)
+    monkeypatch.setattr(viz, "NAMES_BATCH", 7)
+    batched = viz._names_of(kg, catalogue(), everything | {"", "not an IRI"})
+    assert {t: set(n) for t, n in batched.items()} == {t: set(n) for t, n in whole.items()}
+    assert "" not in batched and len(everything) > 7 * 50
