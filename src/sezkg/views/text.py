@@ -216,6 +216,11 @@ def json_indented(value: object, indent: int = 2) -> str:
     escape = json.encoder.encode_basestring  # the C one, where the json module has it
     pads = ["\n"]  # pads[level]: the line break and indentation before an item at that level
 
+    def pad(level: int) -> str:
+        while len(pads) <= level:
+            pads.append("\n" + " " * (indent * len(pads)))
+        return pads[level]
+
     def key_text(key: object) -> str:
         if isinstance(key, str):
             return escape(key)
@@ -234,28 +239,28 @@ def json_indented(value: object, indent: int = 2) -> str:
             append("false")
         elif isinstance(item, int):
             append(int.__repr__(item))
-        elif isinstance(item, (dict, list, tuple)):
+        elif isinstance(item, dict):
             if not item:
-                append("{}" if isinstance(item, dict) else "[]")
+                append("{}")
                 return
-            while len(pads) <= level + 1:
-                pads.append("\n" + " " * (indent * len(pads)))
-            inner = pads[level + 1]
-            opening = "{" if isinstance(item, dict) else "["
-            if isinstance(item, dict):
-                for key, member in item.items():
-                    append(opening + inner)
-                    append(key_text(key))
-                    append(": ")
-                    put(member, level + 1)
-                    opening = ","
-                append(pads[level] + "}")
-            else:
-                for member in item:
-                    append(opening + inner)
-                    put(member, level + 1)
-                    opening = ","
-                append(pads[level] + "]")
+            opening, inner = "{", pad(level + 1)
+            for key, member in item.items():
+                append(opening + inner)
+                append(key_text(key))
+                append(": ")
+                put(member, level + 1)
+                opening = ","
+            append(pad(level) + "}")
+        elif isinstance(item, (list, tuple)):
+            if not item:
+                append("[]")
+                return
+            opening, inner = "[", pad(level + 1)
+            for member in item:
+                append(opening + inner)
+                put(member, level + 1)
+                opening = ","
+            append(pad(level) + "]")
         else:  # a float as json writes it; anything else json refuses as it refuses it
             append(json.dumps(item))
 
