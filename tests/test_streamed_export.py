@@ -267,6 +267,28 @@ def test_the_differing_characters_are_the_unicode_spaces_and_c1_controls():
     assert listed == spaces | {chr(c) for c in range(0x80, 0xA0)} | {"\u2028", "\u2029"}
 
 
+def test_the_utf8_check_finds_what_the_text_check_finds():
+    """_oxigraph_differs_utf8 searches the non-ASCII bytes alone, taken out of the text together:
+    every code point, alone and between others (ASCII, and characters whose UTF-8 bytes could
+    run into a listed one's), answers as _oxigraph_differs does on the decoded text."""
+    import sys
+
+    differs, utf8 = export_module._oxigraph_differs, export_module._oxigraph_differs_utf8
+    neighbours = ["", "a", "\u00c2", "\u00e2", "\u2000x", "\u0100", "\u0800", "\U0001f600", "\\uFFFE", "\\"]
+    found = 0
+    for c in range(sys.maxunicode + 1):
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        ch = chr(c)
+        text = f'<http://e/{neighbours[c % len(neighbours)]}{ch}{neighbours[(c // 7) % len(neighbours)]}> "x" .'
+        assert utf8(ch.encode("utf-8")) == differs(ch), hex(c)
+        assert utf8(text.encode("utf-8")) == differs(text), (hex(c), text)
+        found += differs(ch)
+    assert found == 50  # 32 C1 controls, U+00A0, 15 other Unicode spaces, 2 line separators
+    for text in ('"x \\\\uFFFE"', "\\uFFFF", '"\u0410\u0441\u0442\u0430\u043d\u0430 \\u00e9"', "\u00c2\u0080", "\u00e2\u0080\u0080"):
+        assert utf8(text.encode("utf-8")) == differs(text), text
+
+
 _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
                      lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
                      max_leaves=20)
