@@ -8,6 +8,8 @@ import json
 
 import pytest
 from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SOURCE = "https://w3id.org/sezkg/source/"
 NEW_CITY = "https://w3id.org/sezkg/id/zone/astana-new-city"
@@ -394,3 +396,53 @@ def test_in_memory_table_types_are_read_once_and_follow_new_rows(monkeypatch):
     assert [table.field_type(c) for c in table.columns] == ["number", "string", "string"]
     assert table.has_identifiers("iri") and not table.has_identifiers("when")
     assert passes == [2, 3]
+
+
+def _per_value_types(rows: list[list[str]], columns: int) -> tuple[list[str], list[bool]]:
+    """The columns' types and identifier flags read a value at a time, as the tables did before
+    they searched a chunk's values joined."""
+    from sezkg.publish import tables as t
+
+    kinds, identifiers = [], []
+    for c in range(columns):
+        values = [r[c] for r in rows if r[c] != ""]
+        kinds.append(next((name for name, pattern in t._TYPES if all(pattern.fullmatch(v) for v in values)), "string")
+                     if values else "string")
+        identifiers.append(any(t._is_identifiers(v) for v in values))
+    return kinds, identifiers
+
+
+_CELL_PARTS = ["1", "-2", "3.5", "4e7", "2020-01-31", "true", "false", "https://w3id.org/a", "urn://b", "x", " ",
+               " | ", "\n", "\r", "\u2028", "\u0661", ":", "//", "", "mailto:c", "http://d e"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.lists(st.sampled_from(_CELL_PARTS), max_size=4).map("".join), min_size=3, max_size=3),
+                min_size=1, max_size=12),
+       st.integers(min_value=1, max_value=5))
+def test_column_types_read_in_chunks_are_the_per_value_ones(rows, chunk):
+    """The types and identifier flags found by searching each chunk's values joined by line
+    breaks are those a test of every value finds, whatever the values hold (line breaks,
+    separators, digits of other scripts) and however the rows are chunked."""
+    from sezkg.publish import tables as t
+
+    types = t._ColumnTypes(["a", "b", "c"], set())
+    for i in range(0, len(rows), chunk):
+        types.add(rows[i:i + chunk])
+    assert (types.types(), types.identifiers) == _per_value_types(rows, 3)
+
+
+def test_column_types_of_lines_that_look_like_values():
+    """A value holding a line break is never read as two: its lines may each be a number or an
+    IRI while the value is neither."""
+    from sezkg.publish import tables as t
+
+    for rows, kinds, identifiers in (
+            ([["1\n2"], ["3"]], ["string"], [False]),
+            ([["words\nhttps://w3id.org/a"]], ["string"], [False]),
+            ([["https://w3id.org/a | urn://b"], ["2"]], ["string"], [True]),
+            ([["12"], ["-3"]], ["integer"], [False]),
+            ([["12"], ["2.5e3"]], ["number"], [False])):
+        types = t._ColumnTypes(["a"], set())
+        types.add(rows)
+        assert (types.types(), types.identifiers) == (kinds, identifiers) == _per_value_types(rows, 1)

@@ -50,6 +50,12 @@ TABLE_ORDER = ("zones", "organisations", "mandates", "findings", "figures", "ove
 _IRI = re.compile(r"[a-z][a-z0-9+.-]*://\S+")
 _TYPES = (("integer", re.compile(r"-?\d+")), ("number", re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")),
           ("date", re.compile(r"\d{4}-\d{2}-\d{2}")), ("boolean", re.compile(r"true|false")))
+# The same tests on a column's values joined by line breaks, none of which holds one: a line of
+# identifiers (IRIs joined by JOIN; neither holds a space or line break, so the lines split as
+# the values do), and every line of a type (no type's text holds a line break). One search in
+# C for a chunk of values rather than one a value: the ~5M report's tables spent ~8 s there.
+_IDENTIFIERS_LINE = re.compile(rf"^{_IRI.pattern}(?:{re.escape(JOIN)}{_IRI.pattern})*$", re.MULTILINE)
+_TYPES_LINES = tuple(re.compile(rf"(?:{pattern.pattern})(?:\n(?:{pattern.pattern}))*") for _, pattern in _TYPES)
 
 
 @dataclass
@@ -219,12 +225,16 @@ class _ColumnTypes:
             if not values:
                 continue
             self.seen[c] = True
+            text = "\n".join(values)
+            lines = text.count("\n") == len(values) - 1  # no value holds a line break: a line a value
             if not self.identifiers[c]:
-                self.identifiers[c] = any(_is_identifiers(v) for v in values)
+                self.identifiers[c] = (_IDENTIFIERS_LINE.search(text) is not None if lines
+                                       else any(_is_identifiers(v) for v in values))
             alive = self.alive[c]
             for k, (_, pattern) in enumerate(_TYPES):
                 if alive[k]:
-                    alive[k] = all(pattern.fullmatch(v) for v in values)
+                    alive[k] = (_TYPES_LINES[k].fullmatch(text) is not None if lines
+                                else all(pattern.fullmatch(v) for v in values))
 
     def types(self) -> list[str]:
         out = []
