@@ -319,31 +319,21 @@ def _term(term: ox.NamedNode | ox.Literal, write_iri: Callable[[str], str] = _ir
 
 
 # Where pyoxigraph's N-Triples and N-Quads differ from ours, found by writing every code point
-# both ways: it leaves C1 controls and U+2028/9 raw in literals and Unicode spaces raw in IRIs,
-# and escapes U+FFFE/F. A `\\uFFFE` it did not write (a literal backslash) also counts: that
-# only sends a chunk down the slower path, whose bytes are right by construction.
-_OXIGRAPH_DIFFERENT_CHARS = re.compile("[\x80-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-
-
-def _oxigraph_differs(text: str) -> bool:
-    """Whether pyoxigraph's text may differ from ours. Two substring searches and, for text that
-    is not ASCII, one character class: a regex with both alternatives was 2.4x slower, the
-    larger part of a ~1M N-Quads export."""
-    return ("\\uFFFE" in text or "\\uFFFF" in text
-            or (not text.isascii() and _OXIGRAPH_DIFFERENT_CHARS.search(text) is not None))
-
-
-# The same characters in UTF-8, and the ASCII bytes that cannot be part of any of them.
+# both ways: it leaves C1 controls and U+2028/9 raw in literals and Unicode spaces raw in IRIs
+# (U+0080-00A0, U+1680, U+2000-200A, U+2028/9, U+202F, U+205F, U+3000, here in UTF-8), and
+# escapes U+FFFE/F. A `\\uFFFE` it did not write (a literal backslash) also counts: that only
+# sends a chunk down the slower path, whose bytes are right by construction.
 _OXIGRAPH_DIFFERENT_UTF8 = re.compile(
     b"\xc2[\x80-\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80")
 _ASCII_BYTES = bytes(range(0x80))
 
 
-def _oxigraph_differs_utf8(data: bytes) -> bool:
-    """`_oxigraph_differs` on the UTF-8 bytes pyoxigraph wrote, before they are decoded. The
-    character class is searched for only in the bytes that are not ASCII, taken out together
-    (a C loop): every byte of a character beyond ASCII is 0x80 or more in UTF-8, so they stay
-    whole characters. At ~1M triples, 0.33 s against 1.29 s for the text's regex."""
+def _oxigraph_differs(data: bytes) -> bool:
+    """Whether the UTF-8 bytes pyoxigraph wrote may differ from ours, checked before they are
+    decoded: two substring searches and, for bytes that are not all ASCII, the characters above
+    searched for only in the bytes that are not ASCII, taken out together (a C loop): every byte
+    of a character beyond ASCII is 0x80 or more in UTF-8, so they stay whole characters. At ~1M
+    triples 0.33 s, against 1.29 s for a character class searched in the decoded text."""
     return (b"\\uFFFE" in data or b"\\uFFFF" in data
             or (not data.isascii()
                 and _OXIGRAPH_DIFFERENT_UTF8.search(data.translate(None, _ASCII_BYTES)) is not None))
@@ -367,7 +357,7 @@ def _oxigraph_text(items: list[_GroundQuad] | list[_GroundTriple], rdf_format: o
     tests/test_export.py, which compares them with an Oxigraph server's dump)."""
     store_items = cast("list[ox.Quad] | list[ox.Triple]", items)  # the store's own objects (see _GroundTriple)
     data = _returned(ox.serialize(store_items, format=rdf_format))
-    return None if _oxigraph_differs_utf8(data) else data.decode("utf-8")
+    return None if _oxigraph_differs(data) else data.decode("utf-8")
 
 
 def _dumped_lines(kg: KnowledgeGraph, name: ox.NamedNode) -> list[bytes] | None:
@@ -381,7 +371,7 @@ def _dumped_lines(kg: KnowledgeGraph, name: ox.NamedNode) -> list[bytes] | None:
     as their characters do, so the lines stay bytes: at ~1M triples, checking, splitting,
     sorting and joining them took 1.0 s against 2.5 s as text."""
     data = _returned(kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name))
-    if b"_:" in data or _oxigraph_differs_utf8(data):
+    if b"_:" in data or _oxigraph_differs(data):
         return None
     lines = data.split(b"\n")  # not splitlines(): only \n ends an N-Triples line
     lines.pop()  # the empty string after the last line's \n
@@ -408,11 +398,11 @@ class _NQuadsSink:
     def lines(self, name: ox.NamedNode, lines: list[bytes]) -> bool:
         """Write a named graph's sorted N-Triples lines (see _dumped_lines) as quads; False
         (nothing written) when the graph's name would not be written as we write it."""
-        suffix = f" {name} .\n"
+        suffix = f" {name} .\n".encode()
         if _oxigraph_differs(suffix):
             return False
         if lines:  # every line ends " ." and a newline occurs nowhere else (Oxigraph escapes it)
-            self.out.write_bytes((b"\n".join(lines) + b"\n").replace(b" .\n", suffix.encode("utf-8")))
+            self.out.write_bytes((b"\n".join(lines) + b"\n").replace(b" .\n", suffix))
         return True
 
     def quads(self, quads: list[_GroundQuad]) -> None:
