@@ -275,8 +275,14 @@ def test_the_figures_come_in_the_order_of_the_indicators_query(parts, tmp_path):
         variables, rows = stream_select(kg, queries["indicators"])
         at = [variables.index(v) for v in ("label", "measure", "value", "source")]
         expected = [tuple(r[i].value for i in at) for r in rows]
-        figures = pages.FrontPage(kg, queries, overlaps, "2025-06-30").figures()
+        page = pages.FrontPage(kg, queries, overlaps, "2025-06-30")
+        figures, left_out = page.first_figures(len(expected) + 1)
         got = [(f.label, f.measure, f.value, f.source) for f in figures]
-        assert [(label, m, float(v), s) for label, m, v, s in expected] == got and len(got) > 4
+        assert [(label, m, float(v), s) for label, m, v, s in expected] == got and len(got) > 4 and left_out == 0
+        # A measure's figures are its run of that order; a cut list says how many it left out.
+        for measure in {f.measure for f in figures}:
+            assert page.figures(measure) == [f for f in figures if f.measure == measure]
+        assert page.figures("http://example.org/no-such-measure") == []
+        assert page.first_figures(2) == (figures[:2], len(figures) - 2)
     sorted_labels = [f.label for f in figures if f.measure.endswith("test-measure")]
     assert sorted_labels[:2] == ["o1", "nine"] and sorted(sorted_labels[2:]) == ["o10", "o10b", "oA"]

@@ -7,6 +7,7 @@ downloads. Every table comes from a catalogue query or the overlap report.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import html
 from collections import defaultdict
@@ -117,6 +118,11 @@ class Figure:
         return period_for_people(self.start, self.end)
 
 
+# A figure as the indicators query gives it, in the order its rows sort in: measure, subject,
+# value as a number and as written, observation, unit, bound, date, start, end, label, source.
+_FigureRow = tuple[str, str, float, str, str, str, str, str, str, str, str, str]
+
+
 # The front page's sections and cards that need no overlap report, by their methods' names, in
 # page order: the report makes them in the process beside (see `front_page_sections`).
 WITHOUT_OVERLAPS = ("zones_card", "governors_card", "findings_card", "disagreements_card", "figures_card",
@@ -131,7 +137,8 @@ class FrontPage:
         self.report = report
         self.label = report.label
         self.today = today
-        self._figures: list[Figure] | None = None
+        self._figure_rows: list[_FigureRow] | None = None
+        self._by_measure: dict[str, list[Figure]] = {}
         self._asked: dict[tuple[str, tuple[tuple[str, str | tuple[str, ...]], ...]], Rows] = {}
         self.made = made or {}  # sections of WITHOUT_OVERLAPS made already, by name
 
@@ -157,30 +164,51 @@ class FrontPage:
     def source(self, iri: str) -> str:
         return link_to(iri, _e(self.label(iri)))
 
-    def figures(self) -> list[Figure]:
-        """Every figure of the KG (~335k at ~5M triples), in the order of the indicators query's
-        ORDER BY (measure, subject, value, observation, then the rest), sorted here: Oxigraph
-        sorting them on sezkg's total-order keys (sezkg.kg.order) took 12.8 s and 1.1 GiB more at
-        ~5M, the query unsorted 3.9 s and Python's sort of the texts about 1 s."""
-        if self._figures is None:
+    def figure_rows(self) -> list[_FigureRow]:
+        """Every figure of the KG (~335k at ~5M triples) as its texts, in the order of the
+        indicators query's ORDER BY (measure, subject, value, observation, then the rest), sorted
+        here: Oxigraph sorting them on sezkg's total-order keys (sezkg.kg.order) took 12.8 s and
+        1.1 GiB more at ~5M, the query unsorted 3.9 s and Python's sort of the texts about 1 s.
+        A Figure is made only for the figures a page shows (`figures`, `first_figures`): the
+        charts and cards use a quarter of the measures, the table the first FRONT_ROWS."""
+        if self._figure_rows is None:
             # Read as tuples, where a row made into a dict cost as much as the query.
             variables, tuples = stream_select(self.runner, unordered(self.queries["indicators"]))
-            at = [variables.index(v) for v in ("label", "subject", "measure", "value", "unit", "bound", "date",
-                                               "start", "end", "source", "observation")]
-            keyed: list[tuple[tuple[str, str, float, str, str, str, str, str, str, str, str, str], Figure]] = []
+            at = [variables.index(v) for v in ("measure", "subject", "value", "observation", "unit", "bound", "date",
+                                               "start", "end", "label", "source")]
+            rows: list[_FigureRow] = []
             for terms in tuples:
-                label, subject, measure, value, unit, bound, date, start, end, source, observation = (
+                measure, subject, value, observation, unit, bound, date, start, end, label, source = (
                     "" if (term := terms[i]) is None else term.value for i in at)
-                figure = Figure(label, subject, measure, float(value), self.label(unit),
-                                "" if not bound or bound.endswith("/exact") else self.label(bound), date, start, end,
-                                source)
                 # IRIs by their text, the value as a number then as written (an unbound term,
                 # "", first), as the total-order keys have them.
-                keyed.append(((measure, subject, figure.value, value, observation, unit, bound, date, start, end,
-                               label, source), figure))
-            keyed.sort(key=lambda pair: pair[0])
-            self._figures = [figure for _, figure in keyed]
-        return self._figures
+                rows.append((measure, subject, float(value), value, observation, unit, bound, date, start, end,
+                             label, source))
+            rows.sort()
+            self._figure_rows = rows
+        return self._figure_rows
+
+    def _figure(self, row: _FigureRow) -> Figure:
+        measure, subject, number, _, _, unit, bound, date, start, end, label, source = row
+        return Figure(label, subject, measure, number, self.label(unit),
+                      "" if not bound or bound.endswith("/exact") else self.label(bound), date, start, end, source)
+
+    def figures(self, measure: str) -> list[Figure]:
+        """The figures of one measure (an IRI), in the order of `figure_rows`."""
+        if measure not in self._by_measure:
+            rows = self.figure_rows()
+            # The rows are sorted by measure first: the measure's rows are one run of them.
+            first = bisect.bisect_left(rows, (measure,))
+            last = first
+            while last < len(rows) and rows[last][0] == measure:
+                last += 1
+            self._by_measure[measure] = [self._figure(row) for row in rows[first:last]]
+        return self._by_measure[measure]
+
+    def first_figures(self, limit: int) -> tuple[list[Figure], int]:
+        """The first `limit` figures of `figure_rows`, and how many are left out."""
+        shown, left_out = _cut(self.figure_rows(), limit)
+        return [self._figure(row) for row in shown], left_out
 
     # -- the first screen ------------------------------------------------------------------------
 
@@ -266,7 +294,7 @@ class FrontPage:
     def figures_card(self) -> str:
         parts = []
         for slug in KEY_MEASURES:
-            figures = sorted((f for f in self.figures() if f.measure == MEASURE + slug and f.unit != "US dollar"),
+            figures = sorted((f for f in self.figures(MEASURE + slug) if f.unit != "US dollar"),
                              key=lambda f: (f.date or f.end or f.start or "0", f.value))
             if not figures:
                 continue
@@ -369,9 +397,8 @@ class FrontPage:
     def chart(self, slug: str, ident: str) -> str:
         """One chart per measure and source: figures from one source are comparable."""
         by_source: dict[str, list[Figure]] = defaultdict(list)
-        for f in self.figures():
-            if f.measure == MEASURE + slug:
-                by_source[f.source].append(f)
+        for f in self.figures(MEASURE + slug):
+            by_source[f.source].append(f)
         charts = []
         drawn = [(s, f) for s, f in sorted(by_source.items(), key=lambda x: -len(x[1]))
                  if len(f) >= 2 or slug == "zone-count"]
@@ -400,7 +427,7 @@ class FrontPage:
         return "".join(charts)
 
     def zone_counts_chart(self) -> str:
-        figures = sorted((f for f in self.figures() if f.measure == MEASURE + "zone-count" and f.date),
+        figures = sorted((f for f in self.figures(MEASURE + "zone-count") if f.date),
                          key=lambda f: f.date)
         if not figures:
             return ""
@@ -417,7 +444,7 @@ class FrontPage:
         charts = [self.zone_counts_chart()] + [self.chart(slug, f"chart-{slug}") for slug in CHARTED_MEASURES
                                                if slug != "zone-count"]
         rows = []
-        shown, left_out = _cut(self.figures(), FRONT_ROWS)
+        shown, left_out = self.first_figures(FRONT_ROWS)
         for f in shown:
             rows.append([_e(f.label), _e(amount_for_people(f.value, f.unit, f.bound)), _e(f.when() or "—"),
                          self.source(f.source)])
