@@ -147,12 +147,17 @@ LABEL_MEMO = 500_000
 def _labeller(names: dict[str, str]) -> Callable[[str], str]:
     """The labels of a cell's IRIs, joined as the cell joins them; "" for a cell of other values."""
     label_of: dict[str, str] = {}
+    shaped: dict[str, bool] = {}  # whether a labelled IRI's text is one _IRI matches, once each
 
     def label(raw: str) -> str:
         if JOIN not in raw:  # one value, as most cells hold: a label only if it is an IRI with one
             named = names.get(raw)
             if named is None:
                 return ""  # no label, IRI or not (at ~5M triples most cells: no pattern matched)
+            iri = shaped.get(raw)
+            if iri is None:
+                iri = shaped[raw] = _IRI.fullmatch(raw) is not None
+            return named if iri else ""
         text = label_of.get(raw)
         if text is None:
             text = JOIN.join(names.get(p, "") for p in raw.split(JOIN)) if _is_identifiers(raw) else ""
@@ -251,22 +256,29 @@ _QUOTED = re.compile('["\r\n]')  # with a comma inside a cell, what makes csv qu
 
 def csv_text(rows: Sequence[Sequence[str]], width: int) -> str:
     """The text `csv.writer(lineterminator="\\r\\n").writerows(rows)` writes, for rows of `width`
-    cells of text: most rows need no quoting (one join and two checks in C, where the csv module
-    costs ~8 µs a row of nine cells); a row that may need it is written by the csv module."""
-    lines = []
+    cells of text. Nearly every chunk of a table needs no quoting at all, which a few counts over
+    the chunk joined in C tell (~8 µs a row of nine cells for the csv module, ~1 µs joined here);
+    otherwise each row is checked, and a row that may need quoting is written by the csv module."""
+    if not rows:
+        return ""
+    lines = list(map(",".join, rows))
+    text = "\r\n".join(lines)
+    # Each row adds width-1 commas and each break one CR and one LF: any more, or a quote, means
+    # a cell the csv module would quote; so does a row of one empty cell (it writes "").
+    if (text.count(",") == len(lines) * (width - 1) and text.count("\r") == len(lines) - 1
+            and text.count("\n") == len(lines) - 1 and '"' not in text and (width != 1 or "" not in lines)):
+        return text + "\r\n"
     slow: Any = None
     buffer = io.StringIO()
-    for row in rows:
-        line = ",".join(row)
+    for n, (row, line) in enumerate(zip(rows, lines, strict=True)):
         if line.count(",") != width - 1 or _QUOTED.search(line) is not None or not line:
             if slow is None:
                 slow = csv.writer(buffer, lineterminator="\r\n")
             buffer.seek(0)
             buffer.truncate()
             slow.writerow(row)
-            line = buffer.getvalue()[:-2]
-        lines.append(line)
-    return "\r\n".join(lines) + "\r\n" if lines else ""
+            lines[n] = buffer.getvalue()[:-2]
+    return "\r\n".join(lines) + "\r\n"
 
 
 # Rows read before the labelled columns are decided; the rest of the answer is written as it comes.
@@ -363,13 +375,22 @@ class _TableWriter:
                 self._emit(rows)
             text.detach()
 
+    def _labels(self, cells: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels of a column's cells: each distinct cell labelled once where cells recur
+        (a measure, a unit, a source: a few in a chunk), else cell by cell (a figure's own IRI)."""
+        distinct = set(cells)
+        if 2 * len(distinct) > len(cells):
+            return tuple(map(self.label, cells))
+        found = dict(zip(distinct, map(self.label, distinct), strict=True))
+        return tuple(map(found.__getitem__, cells))
+
     def _emit(self, values: list[list[str]]) -> None:
         if not values:
             return
         # Column by column, then back to rows: one map of the labeller over each labelled
         # column instead of a test for every cell of every row.
         cells = list(zip(*values, strict=True))
-        columns = [tuple(map(self.label, cells[i])) if is_label else cells[i] for i, is_label in self.plan]
+        columns = [self._labels(cells[i]) if is_label else cells[i] for i, is_label in self.plan]
         out = list(zip(*columns, strict=True))
         self.text.write(csv_text(out, len(self.plan)))
         self.types.add(out)
