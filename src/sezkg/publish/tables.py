@@ -140,14 +140,16 @@ def _plan(variables: list[str], labelled: list[bool]) -> tuple[list[str], list[t
     return columns, plan
 
 
-# Labels remembered per table (the same IRIs recur down a column) up to this many cells, then forgotten.
+# Labels of cells holding several values, remembered per table (the same IRIs recur down a
+# column) up to this many cells, then forgotten. A cell of one labelled IRI is tested once per
+# IRI: at most one entry a label.
 LABEL_MEMO = 500_000
 
 
 def _labeller(names: dict[str, str]) -> Callable[[str], str]:
     """The labels of a cell's IRIs, joined as the cell joins them; "" for a cell of other values."""
     label_of: dict[str, str] = {}
-    shaped: dict[str, bool] = {}  # whether a labelled IRI's text is one _IRI matches, once each
+    shaped: dict[str, bool] = {}  # whether a labelled IRI's text is an identifier, asked once each
 
     def label(raw: str) -> str:
         if JOIN not in raw:  # one value, as most cells hold: a label only if it is an IRI with one
@@ -156,7 +158,7 @@ def _labeller(names: dict[str, str]) -> Callable[[str], str]:
                 return ""  # no label, IRI or not (at ~5M triples most cells: no pattern matched)
             iri = shaped.get(raw)
             if iri is None:
-                iri = shaped[raw] = _IRI.fullmatch(raw) is not None
+                iri = shaped[raw] = _is_identifiers(raw)
             return named if iri else ""
         text = label_of.get(raw)
         if text is None:
